@@ -1,0 +1,79 @@
+"""Turning Norwegian text into comparable terms: tokens, folding of æøå, stems.
+
+A term key is what two spellings of the same word share: "Skolene", "skoler" and "skole" → "skol";
+"lærlinger" and "laerlinger" → "laerling"; "sykkel" and "sykler" → "sykl".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("norwegian")
+
+# Letters and digits; a hyphen directly after a word ("fag- og svennebrev") is kept as a marker.
+_TOKEN = re.compile(r"[^\W_]+(?:-(?![^\W_]))?")
+_DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-"})
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "ae", "ö": "o", "é": "e", "è": "e", "ü": "u"})
+_CONSONANTS = set("bcdfghjkmnpqrstvwxz")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word as it stands in the text, with its place (for marking matched words)."""
+
+    surface: str  # lower-cased, as written
+    start: int
+    end: int
+    hanging_hyphen: bool = False  # "fag-" in "fag- og svennebrev"
+
+
+def normalise(text: str) -> str:
+    """Unicode-normalised, lower-cased, one kind of dash."""
+    return unicodedata.normalize("NFKC", text).translate(_DASHES).lower()
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens = []
+    for match in _TOKEN.finditer(normalise(text)):
+        word = match.group()
+        hanging = word.endswith("-")
+        tokens.append(Token(word.rstrip("-"), match.start(), match.start() + len(word.rstrip("-")), hanging))
+    return tokens
+
+
+def fold(word: str) -> str:
+    """Spelling without æøå, as typed on a foreign keyboard: "lærling"/"laerling" and "båt"/"baat"/"bat" meet."""
+    folded = word.translate(_FOLD)
+    return folded.replace("aa", "a").replace("oe", "o")
+
+
+def _contract_el(stem: str) -> str:
+    """Norwegian drops the e of -el before an ending (sykkel → sykler, regel → regler); use the short form."""
+    if len(stem) >= 5 and stem.endswith("el") and stem[-3] in _CONSONANTS and stem[-3] != "l":
+        core = stem[:-2]
+        if len(core) >= 2 and core[-1] == core[-2]:
+            core = core[:-1]
+        return core + "l"
+    return stem
+
+
+@lru_cache(maxsize=65536)
+def term_key(word: str) -> str:
+    """The key under which a word is indexed and looked up."""
+    word = word.lower()
+    if word.isdigit():
+        return word
+    return fold(_contract_el(_STEMMER.stemWord(word)))
+
+
+def strip_derivation(word: str) -> str | None:
+    """The verb behind a noun in -ing ("sykling" → "sykl"), which Snowball keeps whole; None if there is none."""
+    for suffix in ("ingene", "ingen", "inger", "ing"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return None

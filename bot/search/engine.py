@@ -1,0 +1,371 @@
+"""The search: a question in everyday Norwegian → the agreement's parts that answer it, or nothing.
+
+How a document scores: every content word of the question is a *concept* weighted by how rare its best
+match is in the agreement (idf). A document's coverage is the weighted share of concepts it matches, each
+match counted by its quality (exact 1.0, synonym 0.9, typo 0.75–0.85, compound part 0.8, the area's or
+parent's words only 0.4). Coverage decides the order and the abstention: a question whose words the agreement
+mostly does not contain gets no result, however close some fuzzy string may be.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.knowledge import Agreement
+from bot.search.analysis import Token, fold, strip_derivation, term_key, tokenize
+from bot.search.compounds import CompoundSplitter
+from bot.search.lexicon import Lexicon
+
+Kind = Literal["section", "area", "measure"]
+
+# Field weights: where in a document a word stands.
+OWN = 1.0
+OWN_PART = 0.8  # part of a compound in the document's own text (lærling in lærlingeplasser)
+CONTEXT = 0.4  # the area's title, the group heading, the parent measure's text
+CONTEXT_PART = 0.3
+
+# Match qualities: how the question's word reached the document's term.
+SYNONYM = 0.9
+DERIVED = 0.9  # sykling → sykl-
+COMPOUND = 0.85  # the question's compound matched part by part (bildeling → bil + deling)
+TYPO_BY_DISTANCE = {1: 0.85, 2: 0.75}
+
+# The opening sections are prose about the agreement itself; where a measure says the same, it is the answer.
+KIND_PRIOR: dict[Kind, float] = {"section": 0.9, "area": 1.0, "measure": 1.0}
+
+MIN_COVERAGE = 0.5  # below this share of the question's weight the search abstains
+KEEP_FRACTION = 0.5  # results below this share of the best score are dropped
+MAX_RESULTS = 20
+
+_MEASURE_REF = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,2})(?:\.?\s?([ab])\b)?(?![\d])", re.IGNORECASE)
+_AREA_REF = re.compile(r"^(?:innsats)?(?:område|omrade|område|området)?\s*(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """What the index is built from: a part of the agreement with its own words and its context."""
+
+    id: str
+    kind: Kind
+    own: str  # the text that is this document's own (marked, quoted, snippeted)
+    context: str = ""  # words that describe it but are not its own
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    kind: Kind
+    score: float  # 0–100: the share of the question this document answers
+    matched: tuple[str, ...]  # the document's own words that matched, as written there
+    snippet: str
+
+
+@dataclass
+class _Concept:
+    """One content word of the question with every way it can match."""
+
+    word: str
+    alternatives: dict[str, float] = field(default_factory=dict)  # term key → quality
+    parts: list[dict[str, float]] = field(default_factory=list)  # compound parts, each its alternatives
+    weight: float = 0.0
+
+
+@dataclass
+class _Document:
+    source: SourceDocument
+    length: int
+    surfaces: dict[str, set[str]] = field(default_factory=dict)  # key → own words that carry it
+
+
+def documents_from_agreement(agreement: Agreement) -> list[SourceDocument]:
+    """Sections, areas and measures as search documents. An area's own words are its title, hashtag and
+    goal; a measure's context is its area, group heading and parent, so the measure wins on its own words."""
+    documents = [
+        SourceDocument(section.id, "section", f"{section.title}\n{section.text}") for section in agreement.sections
+    ]
+    for area in agreement.areas:
+        sdg = f"{area.sdg_number} – {area.sdg_title}" if area.sdg_title else ""
+        own = "\n".join(part for part in (area.title, area.hashtag, sdg) if part)
+        documents.append(SourceDocument(area.id, "area", own, area.intro or ""))
+        for measure in area.measures:
+            parent = agreement.measure(measure.parent_id) if measure.parent_id else None
+            context = [area.title, area.hashtag, measure.group or "", parent.text if parent else ""]
+            documents.append(SourceDocument(measure.id, "measure", measure.text, "\n".join(context)))
+    return documents
+
+
+class SearchIndex:
+    """An inverted index over term keys, with the lexicon and the compound splitter it answers with."""
+
+    def __init__(
+        self, documents: Sequence[SourceDocument], lexicon: Lexicon, splitter: CompoundSplitter
+    ) -> None:
+        self._lexicon = lexicon
+        self._splitter = splitter
+        self._documents: list[_Document] = []
+        self._by_id: dict[str, int] = {}
+        self._postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self._surface_keys: dict[str, set[str]] = defaultdict(set)  # folded word → keys (for typos)
+        for document in documents:
+            self._add(document)
+        self._postings = dict(self._postings)
+        count = len(self._documents)
+        self._idf = {key: math.log(1 + count / len(docs)) for key, docs in self._postings.items()}
+        self.unknown_idf = math.log(1 + count / 0.5)
+
+        self._synonyms: dict[str, dict[str, float]] = defaultdict(dict)  # word key → meant keys
+        self._synonym_phrases: dict[tuple[str, ...], dict[str, float]] = defaultdict(dict)
+        for group in lexicon.synonyms:
+            meant = {key: SYNONYM for key in self._keys_of(" ".join(group.means)) if key in self._postings}
+            for word in group.words + group.means:  # the agreement's own words in a group are related too
+                keys = tuple(self._keys_of(word))
+                if len(keys) == 1:
+                    self._synonyms[keys[0]].update(meant)
+                    self._surface_keys[fold(word)].add(keys[0])
+                elif keys:
+                    self._synonym_phrases[keys].update(meant)
+        self._fuzzy_choices = list(self._surface_keys)
+        self._stop_phrases = {tuple(term_key(word) for word in phrase) for phrase in lexicon.stop_phrases}
+        self._stop_keys = {term_key(word) for word in lexicon.stopwords}
+
+    # -- building -------------------------------------------------------------------------------------
+    def _add(self, source: SourceDocument) -> None:
+        index = len(self._documents)
+        own_tokens = self._expand_hyphens(tokenize(source.own))
+        document = _Document(source, len(own_tokens))
+        self._documents.append(document)
+        self._by_id[source.id] = index
+        for token in own_tokens:
+            self._post(index, token.surface, OWN, OWN_PART, document)
+        for token in self._expand_hyphens(tokenize(source.context)):
+            self._post(index, token.surface, CONTEXT, CONTEXT_PART, None)
+
+    def _post(self, index: int, word: str, weight: float, part_weight: float, document: _Document | None) -> None:
+        entries = [(word, weight)] + [(part, part_weight) for part in self._splitter.split(word)]
+        derived = strip_derivation(word)
+        if derived:
+            entries.append((derived, part_weight))
+        for surface, entry_weight in entries:
+            key = term_key(surface)
+            if self._postings[key].get(index, 0.0) < entry_weight:
+                self._postings[key][index] = entry_weight
+            self._surface_keys[fold(surface)].add(key)
+            if document is not None:
+                document.surfaces.setdefault(key, set()).add(word)
+
+    def _expand_hyphens(self, tokens: list[Token]) -> list[Token]:
+        """ "fag- og svennebrev" → fag, fagbrev, og, svennebrev: the hanging word takes the next one's head."""
+        expanded: list[Token] = []
+        for position, token in enumerate(tokens):
+            expanded.append(token)
+            if not token.hanging_hyphen:
+                continue
+            for later in tokens[position + 1 : position + 4]:
+                if later.hanging_hyphen or later.surface in {"og", "eller", "og/eller"}:
+                    continue
+                head = self._splitter.head(later.surface)
+                if head:
+                    expanded.append(Token(token.surface + head, token.start, token.end))
+                break
+        return expanded
+
+    def _keys_of(self, text: str) -> list[str]:
+        return [term_key(token.surface) for token in tokenize(text) if token.surface not in self._lexicon.stopwords]
+
+    # -- searching -----------------------------------------------------------------------------------
+    @property
+    def document_ids(self) -> list[str]:
+        return [document.source.id for document in self._documents]
+
+    def has_term(self, word: str) -> bool:
+        return any(key in self._postings for key in self._keys_of(word))
+
+    def search(self, query: str, limit: int = MAX_RESULTS) -> list[Hit]:
+        """Ranked hits for a question; [] when the agreement does not answer it."""
+        query = query[:512]
+        referenced = self._references(query)
+        concepts = self._concepts(_MEASURE_REF.sub(" ", query) if referenced else query)
+        hits = [self._hit(index, 100.0, set()) for index in referenced]
+        if concepts:
+            hits += [hit for hit in self._ranked(concepts) if hit.id not in {h.id for h in hits}]
+        return hits[:limit]
+
+    def _references(self, query: str) -> list[int]:
+        """Measures named by number ("3.2", "tiltak 2.1 a") or an area alone ("område 3", "3")."""
+        found = []
+        for match in _MEASURE_REF.finditer(query):
+            measure_id = match.group(1) + (f".{match.group(2).upper()}" if match.group(2) else "")
+            index = self._by_id.get(measure_id, self._by_id.get(match.group(1)))
+            if index is not None and index not in found:
+                found.append(index)
+        area = _AREA_REF.match(" ".join(t.surface for t in tokenize(query) if t.surface not in {"tiltak"}))
+        if area and area.group(1) in self._by_id:
+            found.append(self._by_id[area.group(1)])
+        return found
+
+    def _concepts(self, query: str) -> list[_Concept]:
+        tokens = self._expand_hyphens(tokenize(query))
+        keys = [term_key(token.surface) for token in tokens]
+        concepts: list[_Concept] = []
+        position = 0
+        while position < len(tokens):
+            for length in (4, 3, 2):
+                phrase = tuple(keys[position : position + length])
+                if len(phrase) < length:
+                    continue
+                if phrase in self._synonym_phrases:
+                    words = " ".join(t.surface for t in tokens[position : position + length])
+                    concepts.append(_Concept(words, dict(self._synonym_phrases[phrase])))
+                    break
+                if phrase in self._stop_phrases:
+                    break
+            else:
+                length = 1
+                word = tokens[position].surface
+                if word not in self._lexicon.stopwords and keys[position] not in self._stop_keys:
+                    concepts.append(self._concept(word))
+            position += length
+        for concept in concepts:
+            keys_used = list(concept.alternatives) + [key for part in concept.parts for key in part]
+            known = [self._idf[key] for key in keys_used if key in self._idf]
+            concept.weight = max(known) if known else self.unknown_idf
+        return concepts
+
+    def _concept(self, word: str) -> _Concept:
+        concept = _Concept(word, self._alternatives(word))
+        for part in self._splitter.split(word)[:2]:
+            concept.parts.append(self._alternatives(part))
+        if not concept.alternatives:
+            concept.alternatives = self._typo_alternatives(word)
+        return concept
+
+    def _alternatives(self, word: str) -> dict[str, float]:
+        key = term_key(word)
+        alternatives: dict[str, float] = {}
+        if key in self._postings:
+            alternatives[key] = OWN
+        for meant, quality in self._synonyms.get(key, {}).items():
+            alternatives[meant] = max(alternatives.get(meant, 0.0), quality)
+        derived = strip_derivation(word)
+        if derived and term_key(derived) in self._postings:
+            alternatives.setdefault(term_key(derived), DERIVED)
+        return alternatives
+
+    def _typo_alternatives(self, word: str) -> dict[str, float]:
+        """Words of the agreement or the lexicon within a few typing errors; the allowance grows with length."""
+        folded = fold(word)
+        allowed = 0 if len(folded) <= 4 else 1 if len(folded) <= 8 else 2
+        if not allowed:
+            return {}
+        alternatives: dict[str, float] = {}
+        for surface, distance, _ in process.extract(
+            folded, self._fuzzy_choices, scorer=Levenshtein.distance, score_cutoff=allowed, limit=8
+        ):
+            quality = TYPO_BY_DISTANCE[int(distance)] if distance else OWN
+            for key in self._surface_keys[surface]:
+                for meant, meant_quality in self._alternatives_for_key(key).items():
+                    alternatives[meant] = max(alternatives.get(meant, 0.0), quality * meant_quality)
+        return alternatives
+
+    def _alternatives_for_key(self, key: str) -> dict[str, float]:
+        alternatives = dict(self._synonyms.get(key, {}))
+        if key in self._postings:
+            alternatives[key] = OWN
+        return alternatives
+
+    def _ranked(self, concepts: list[_Concept]) -> list[Hit]:
+        total = sum(concept.weight for concept in concepts)
+        scores: dict[int, float] = defaultdict(float)
+        matched: dict[int, set[str]] = defaultdict(set)
+        for concept in concepts:
+            best: dict[int, float] = {}
+            for key, quality in concept.alternatives.items():
+                for index, weight in self._postings.get(key, {}).items():
+                    if quality * weight > best.get(index, 0.0):
+                        best[index] = quality * weight
+                    matched[index].add(key)
+            if concept.parts:
+                part_scores: dict[int, float] = defaultdict(float)
+                for part in concept.parts:
+                    part_best: dict[int, float] = {}
+                    for key, quality in part.items():
+                        for index, weight in self._postings.get(key, {}).items():
+                            part_best[index] = max(part_best.get(index, 0.0), quality * weight)
+                            matched[index].add(key)
+                    for index, value in part_best.items():
+                        part_scores[index] += value / len(concept.parts)
+                for index, value in part_scores.items():
+                    best[index] = max(best.get(index, 0.0), COMPOUND * value)
+            for index, value in best.items():
+                scores[index] += concept.weight * value
+        if not scores:
+            return []
+        coverage = {index: value / total for index, value in scores.items()}
+        if max(coverage.values()) < MIN_COVERAGE:
+            return []
+        coverage = {index: value * KIND_PRIOR[self._documents[index].source.kind] for index, value in coverage.items()}
+        top = max(coverage.values())
+        ranked = sorted(
+            (index for index, value in coverage.items() if value >= top * KEEP_FRACTION),
+            key=lambda index: (-round(coverage[index], 6), self._documents[index].length),
+        )
+        return [self._hit(index, 100.0 * coverage[index], matched[index]) for index in ranked]
+
+    def _hit(self, index: int, score: float, keys: Iterable[str]) -> Hit:
+        document = self._documents[index]
+        words = sorted({word for key in keys for word in document.surfaces.get(key, ())})
+        return Hit(
+            document.source.id,
+            document.source.kind,
+            round(score, 1),
+            tuple(words),
+            snippet(document.source.own, words),
+        )
+
+    def suggestions(self, query: str, limit: int = 3) -> list[str]:
+        """Words of the agreement spelt close to the question's unknown words, for "mente du …?"."""
+        found: list[str] = []
+        for token in tokenize(query):
+            word = token.surface
+            if word in self._lexicon.stopwords or len(word) < 4 or self.has_term(word):
+                continue
+            for surface, _, _ in process.extract(
+                fold(word), self._fuzzy_choices, scorer=Levenshtein.normalized_distance, score_cutoff=0.34, limit=3
+            ):
+                readable = self._readable(surface)
+                if readable and readable not in found:
+                    found.append(readable)
+        return found[:limit]
+
+    def _readable(self, folded_surface: str) -> str | None:
+        """The word as the agreement writes it (with æøå) for a folded spelling."""
+        for document in self._documents:
+            for words in document.surfaces.values():
+                for word in words:
+                    if fold(word) == folded_surface:
+                        return word
+        return None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def snippet(text: str, matched: Sequence[str], width: int = 160) -> str:
+    """The sentence that holds the first matched word, cut at a word boundary."""
+    sentences = [s for line in text.splitlines() for s in _SENTENCE_END.split(line) if s.strip()]
+    chosen = next(
+        (s for s in sentences if any(word in s.lower() for word in matched)), sentences[0] if sentences else ""
+    )
+    chosen = chosen.strip()
+    if len(chosen) <= width:
+        return chosen
+    cut = chosen.rfind(" ", 0, width - 1)
+    return chosen[: cut if cut > 0 else width - 1].rstrip(",;:") + "…"
