@@ -212,26 +212,33 @@ class SearchIndex:
         return found
 
     def _concepts(self, query: str) -> list[_Concept]:
+        """The question's content words: filler phrases and words dropped, synonym phrases taken whole."""
         tokens = self._expand_hyphens(tokenize(query))
         keys = [term_key(token.surface) for token in tokens]
-        concepts: list[_Concept] = []
+        content: list[tuple[str, str]] = []
         position = 0
         while position < len(tokens):
-            for length in (4, 3, 2):
-                phrase = tuple(keys[position : position + length])
-                if len(phrase) < length:
-                    continue
-                if phrase in self._synonym_phrases:
-                    words = " ".join(t.surface for t in tokens[position : position + length])
+            length = next(
+                (n for n in (3, 2) if tuple(keys[position : position + n]) in self._stop_phrases), 0
+            )
+            if not length:
+                word, key = tokens[position].surface, keys[position]
+                if word not in self._lexicon.stopwords and key not in self._stop_keys:
+                    content.append((word, key))
+                length = 1
+            position += length
+        concepts: list[_Concept] = []
+        position = 0
+        while position < len(content):
+            for length in (3, 2):
+                phrase = tuple(key for _, key in content[position : position + length])
+                if len(phrase) == length and phrase in self._synonym_phrases:
+                    words = " ".join(word for word, _ in content[position : position + length])
                     concepts.append(_Concept(words, dict(self._synonym_phrases[phrase])))
-                    break
-                if phrase in self._stop_phrases:
                     break
             else:
                 length = 1
-                word = tokens[position].surface
-                if word not in self._lexicon.stopwords and keys[position] not in self._stop_keys:
-                    concepts.append(self._concept(word))
+                concepts.append(self._concept(content[position][0]))
             position += length
         for concept in concepts:
             keys_used = list(concept.alternatives) + [key for part in concept.parts for key in part]
