@@ -6,13 +6,15 @@ Everything the bot says about the agreement comes from here, so the loader refus
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import datafile
 
-KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+# BOT_KNOWLEDGE_DIR lets an operator (or a test) try edited data files without touching the shipped ones.
+KNOWLEDGE_DIR = Path(os.environ.get("BOT_KNOWLEDGE_DIR") or Path(__file__).resolve().parent.parent / "knowledge")
 AGREEMENT_FILE = KNOWLEDGE_DIR / "agreement.yaml"
 
 MEASURE_ID = re.compile(r"^[1-9]\d*(\.[1-9]\d*){1,2}(\.[A-Z])?$")

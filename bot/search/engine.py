@@ -134,7 +134,6 @@ class SearchIndex:
                     self._synonym_phrases[keys].update(meant)
         self._fuzzy_choices = list(self._surface_keys)
         self._stop_phrases = {tuple(term_key(word) for word in phrase) for phrase in lexicon.stop_phrases}
-        self._stop_keys = {term_key(word) for word in lexicon.stopwords}
 
     # -- building -------------------------------------------------------------------------------------
     def _add(self, source: SourceDocument) -> None:
@@ -149,6 +148,8 @@ class SearchIndex:
             self._post(index, token.surface, CONTEXT, CONTEXT_PART, None)
 
     def _post(self, index: int, word: str, weight: float, part_weight: float, document: _Document | None) -> None:
+        if word in self._lexicon.stopwords:
+            return  # a question never searches for them; "været" must not meet "være"
         entries = [(word, weight)] + [(part, part_weight) for part in self._splitter.split(word)]
         derived = strip_derivation(word)
         if derived:
@@ -223,7 +224,7 @@ class SearchIndex:
             )
             if not length:
                 word, key = tokens[position].surface, keys[position]
-                if word not in self._lexicon.stopwords and key not in self._stop_keys:
+                if word not in self._lexicon.stopwords:
                     content.append((word, key))
                 length = 1
             position += length

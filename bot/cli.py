@@ -1,0 +1,126 @@
+"""The command line: `ask`, `chat`, `run`, `stats`. Operators read English here; chat users read Norwegian.
+
+With no command, the bot runs on Telegram if TELEGRAM_BOT_TOKEN is set and opens the terminal chat if not,
+so a newcomer has something real to try at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+
+from bot import render, texts
+from bot.assistant import Assistant, load_assistant
+from bot.datafile import DataFileError
+from bot.render import Reply
+
+USAGE_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with 2 and a short usage line, never a traceback."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m bot", description="The partnership agreement bot.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    ask = sub.add_parser("ask", help="answer a question as the bot would (or one a line from stdin)")
+    ask.add_argument("--json", action="store_true", help="one JSON object a line: {query, results}")
+    ask.add_argument("question", nargs="*", help="the question; without it, read one a line from stdin")
+    sub.add_parser("chat", help="talk to the bot in the terminal, without Telegram")
+    sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    stats = sub.add_parser("stats", help="most asked subjects and unanswered questions")
+    stats.add_argument("--limit", type=int, default=15, help="rows per list (default 15)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or ("run" if os.environ.get("TELEGRAM_BOT_TOKEN") else "chat")
+    try:
+        if command == "run":
+            from bot.telegram_app import run
+
+            return run()
+        if command == "stats":
+            from bot.stats import print_stats
+
+            return print_stats(args.limit)
+        assistant = load_assistant()
+    except DataFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        return 130
+    if command == "ask":
+        return ask(assistant, args.question, as_json=args.json)
+    return chat(assistant)
+
+
+def _lines(question: list[str]) -> Iterable[str]:
+    if question:
+        yield " ".join(question)
+        return
+    for line in sys.stdin:
+        yield line.rstrip("\n")
+
+
+def ask(assistant: Assistant, question: list[str], *, as_json: bool) -> int:
+    """Answer questions; `--json` speaks the protocol of shared/eval/score.py."""
+    if not question and sys.stdin.isatty() and not as_json:
+        print('usage: python -m bot ask [--json] "QUESTION"  (or questions on stdin)', file=sys.stderr)
+        return USAGE_ERROR
+    for line in _lines(question):
+        if as_json:
+            hits = assistant.index.search(line)
+            record = {"query": line, "results": [{"id": h.id, "score": h.score} for h in hits]}
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        else:
+            print(terminal(assistant.answer(line).reply))
+            print()
+    return 0
+
+
+def terminal(reply: Reply) -> str:
+    """A reply as the terminal shows it: plain text, buttons numbered."""
+    lines = [render.plain(reply.html)]
+    buttons = [button for row in reply.buttons for button in row]
+    if buttons:
+        lines.append("  ".join(f"[{number}] {button.text}" for number, button in enumerate(buttons, 1)))
+    return "\n".join(lines)
+
+
+def chat(assistant: Assistant) -> int:
+    """A conversation in the terminal with the replies the Telegram bot gives in a private chat."""
+    from bot.conversation import respond_to_text
+
+    print(texts.CHAT_INTRO.format(bot_name=texts.BOT_NAME))
+    buttons: list[render.Button] = []
+    while True:
+        try:
+            line = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            break
+        if line in {"/slutt", "/quit", "/exit"}:
+            break
+        if line.isdigit() and buttons:
+            number = int(line)
+            if not 1 <= number <= len(buttons):
+                print(texts.CHAT_NO_SUCH_BUTTON)
+                continue
+            reply = assistant.on_button(buttons[number - 1].data)
+        else:
+            reply = respond_to_text(assistant, line, username="partnerskapsbot")
+        buttons = [button for row in reply.buttons for button in row]
+        print(terminal(reply))
+        print()
+    print(texts.CHAT_BYE)
+    return 0

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.search.analysis import fold, strip_derivation, term_key, tokenize
+
+
+@pytest.mark.parametrize(
+    ("forms", "why"),
+    [
+        (["skole", "skolen", "skolene", "skoler"], "inflection"),
+        (["sykkel", "sykler", "syklene"], "-el drops its e before an ending"),
+        (["lærling", "lærlinger", "laerlinger", "lærlingar"], "no æøå on the keyboard; nynorsk plural"),
+        (["båt", "baat", "bat"], "å typed as aa or a"),
+        (["økonomi", "okonomi", "oekonomi"], "ø typed as o or oe"),
+        (["yrkesmesse", "yrkesmessa", "yrkesmessen"], "definite forms, bokmål and nynorsk"),
+    ],
+)
+def test_forms_share_a_key(forms: list[str], why: str) -> None:
+    assert len({term_key(form) for form in forms}) == 1, why
+
+
+def test_different_words_keep_different_keys() -> None:
+    assert term_key("buss") != term_key("båt")
+    assert term_key("syklist") != term_key("syk")
+    assert term_key("4") == "4"
+
+
+def test_tokens_keep_hanging_hyphens_and_positions() -> None:
+    tokens = tokenize("Fag- og svennebrev, buss-, båt- og togtilbudet")
+    assert [(t.surface, t.hanging_hyphen) for t in tokens] == [
+        ("fag", True), ("og", False), ("svennebrev", False), ("buss", True), ("båt", True), ("og", False),
+        ("togtilbudet", False),
+    ]  # fmt: skip
+    text = "Hva med «Sykkel»?"
+    token = tokenize(text)[2]
+    assert text[token.start : token.end].lower() == "sykkel"
+
+
+def test_fold_and_derivation() -> None:
+    assert fold("Lærlingeplasser".lower()) == "laerlingeplasser"
+    assert strip_derivation("sykling") == "sykl"
+    assert strip_derivation("buss") is None

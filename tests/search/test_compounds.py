@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.search.compounds import CompoundSplitter, wordfreq_zipf
+
+
+@pytest.fixture(scope="module")
+def splitter() -> CompoundSplitter:
+    return CompoundSplitter(wordfreq_zipf())
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("lærlingeplasser", {"lærling", "plasser"}),  # linking -e-
+        ("delingsordninger", {"deling", "ordninger"}),  # linking -s-
+        ("bildeling", {"bil", "deling"}),
+        ("trafikksikkerhetsutvalg", {"trafikksikkerhet", "utvalg", "trafikk", "sikkerhet"}),  # recursive
+        ("kollektivterminaler", {"kollektiv", "terminaler"}),
+    ],
+)
+def test_compounds_split_into_words(splitter: CompoundSplitter, word: str, parts: set[str]) -> None:
+    assert set(splitter.split(word)) == parts
+
+
+@pytest.mark.parametrize("word", ["syklist", "videregående", "næringslivet", "sykkel", "buss", "travbane"])
+def test_words_common_on_their_own_stay_whole(splitter: CompoundSplitter, word: str) -> None:
+    assert splitter.split(word) == ()
+
+
+def test_inflectional_endings_are_not_heads(splitter: CompoundSplitter) -> None:
+    assert "ene" not in splitter.split("kompetansemiljøene")
+
+
+def test_head_of_a_compound_with_an_unknown_first_part(splitter: CompoundSplitter) -> None:
+    assert splitter.head("svennebrev") == "brev"
+    assert splitter.head("togtilbudet") == "tilbudet"

@@ -1,0 +1,85 @@
+"""Behaviour of the search on the real agreement, one mechanism per test."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.search import SearchIndex
+
+
+def ids(index: SearchIndex, query: str, n: int = 3) -> list[str]:
+    return [hit.id for hit in index.search(query)[:n]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["hei", "takk", "barnehageplass", "sykehuset", "eiendomsskatt", "fotball", "brannstasjon", "",
+     "hva sier avtalen om", "????", "🚲🚲", "xqzvkjw", "the quick brown fox"],
+)  # fmt: skip
+def test_unrelated_questions_get_nothing(index: SearchIndex, query: str) -> None:
+    assert index.search(query) == []
+
+
+def test_filler_is_ignored(index: SearchIndex) -> None:
+    assert ids(index, "hva sier avtalen om sykkel?") == ids(index, "sykkel")
+    assert ids(index, "kva seier avtala om buss?") == ids(index, "buss")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("3.2", "3.2"), ("tiltak 3.2", "3.2"), ("2.1 a", "2.1.A"), ("2.1.b", "2.1.B"), ("punkt 2.3.1", "2.3.1"),
+     ("område 3", "3"), ("2", "2")],
+)  # fmt: skip
+def test_numbers_go_straight_to_the_measure(index: SearchIndex, query: str, expected: str) -> None:
+    assert ids(index, query, 1) == [expected]
+
+
+def test_ring_4_is_a_subject_not_a_number(index: SearchIndex) -> None:
+    assert ids(index, "ring 4", 1) == ["3.7"]
+
+
+def test_compounds_both_ways(index: SearchIndex) -> None:
+    assert ids(index, "lærling", 1) == ["1.8"]  # part of lærlingeplasser
+    assert ids(index, "bildeling", 1) == ["3.3"]  # delingsordninger for bil
+    assert ids(index, "fagbrev", 1) == ["1.8"]  # fag- og svennebrev
+
+
+def test_typo_tolerance_grows_with_length(index: SearchIndex) -> None:
+    assert ids(index, "yrkesmese", 1) == ["1.7"]  # 1 edit in 9 letters
+    assert ids(index, "trafikksikerhett", 1)[0] in {"3.2", "3.8"}  # 2 edits in 16 letters
+    assert index.search("bus") == [] or ids(index, "bus", 1) != ["3.4"]  # short words need exact spelling
+
+
+def test_synonyms_and_abbreviations(index: SearchIndex) -> None:
+    assert ids(index, "gründer", 1) == ["2.3.1"]
+    assert ids(index, "korona", 1) == ["2.1"]
+    assert ids(index, "turisme", 2)[0] in {"2.3.2", "2.3.3"}
+    assert set(ids(index, "vgs")) & {"1.1", "1.4", "1.5"}
+
+
+def test_a_measure_beats_its_area_on_its_own_words(index: SearchIndex) -> None:
+    assert ids(index, "sykkelanlegg", 1) == ["3.3"]
+    assert ids(index, "arbeidsplassvekst", 1) == ["2"]  # only the area's own words say this
+
+
+def test_rare_words_weigh_more(index: SearchIndex) -> None:
+    # "samarbeid" stands almost everywhere; "Askim" once.
+    assert ids(index, "samarbeid Askim", 1) == ["1.4"]
+
+
+def test_hits_carry_matched_words_and_snippet(index: SearchIndex) -> None:
+    hit = index.search("lærlinger")[0]
+    assert hit.matched == ("lærlingeplasser",)
+    assert "lærlingeplasser" in hit.snippet
+    assert 0 < hit.score <= 100
+
+
+def test_results_are_ordered_and_bounded(index: SearchIndex) -> None:
+    hits = index.search("samarbeid", limit=5)
+    assert len(hits) <= 5
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_suggestions_for_near_misses(index: SearchIndex) -> None:
+    assert "travbane" in index.suggestions("travbanne kjøring") or index.search("travbanne")
+    assert index.suggestions("hei") == []
