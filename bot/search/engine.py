@@ -41,7 +41,8 @@ TYPO_BY_DISTANCE = {1: 0.85, 2: 0.75}
 # The opening sections are prose about the agreement itself; where a measure says the same, it is the answer.
 KIND_PRIOR: dict[Kind, float] = {"section": 0.9, "area": 1.0, "measure": 1.0}
 
-MIN_COVERAGE = 0.5  # below this share of the question's weight the search abstains
+MIN_COVERAGE = 0.5  # below this share of the question's weight found in the agreement, the search abstains
+MIN_DOCUMENT_COVERAGE = 0.3  # and a document answering less of it than this is not shown
 KEEP_FRACTION = 0.5  # results below this share of the best score are dropped
 MAX_RESULTS = 20
 
@@ -242,9 +243,7 @@ class SearchIndex:
                 concepts.append(self._concept(content[position][0]))
             position += length
         for concept in concepts:
-            keys_used = list(concept.alternatives) + [key for part in concept.parts for key in part]
-            known = [self._idf[key] for key in keys_used if key in self._idf]
-            concept.weight = max(known) if known else self.unknown_idf
+            concept.weight = self._idf_of({**concept.alternatives, **{k: 1.0 for part in concept.parts for k in part}})
         return concepts
 
     def _concept(self, word: str) -> _Concept:
@@ -270,7 +269,7 @@ class SearchIndex:
     def _typo_alternatives(self, word: str) -> dict[str, float]:
         """Words of the agreement or the lexicon within a few typing errors; the allowance grows with length."""
         folded = fold(word)
-        allowed = 0 if len(folded) <= 4 else 1 if len(folded) <= 8 else 2
+        allowed = 0 if len(folded) <= 5 else 1 if len(folded) <= 8 else 2
         if not allowed:
             return {}
         alternatives: dict[str, float] = {}
@@ -289,40 +288,54 @@ class SearchIndex:
             alternatives[key] = OWN
         return alternatives
 
+    def _best_by_document(self, alternatives: dict[str, float], matched: dict[int, set[str]]) -> dict[int, float]:
+        best: dict[int, float] = {}
+        for key, quality in alternatives.items():
+            for index, weight in self._postings.get(key, {}).items():
+                best[index] = max(best.get(index, 0.0), quality * weight)
+                matched[index].add(key)
+        return best
+
+    def _idf_of(self, alternatives: dict[str, float]) -> float:
+        known = [self._idf[key] for key in alternatives if key in self._idf]
+        return max(known) if known else self.unknown_idf
+
     def _ranked(self, concepts: list[_Concept]) -> list[Hit]:
+        """Documents by coverage. The question is answerable when its words are covered somewhere in the
+        agreement (each where it is best); each document then needs a share of its own."""
         total = sum(concept.weight for concept in concepts)
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, set[str]] = defaultdict(set)
+        answerable = 0.0
         for concept in concepts:
-            best: dict[int, float] = {}
-            for key, quality in concept.alternatives.items():
-                for index, weight in self._postings.get(key, {}).items():
-                    if quality * weight > best.get(index, 0.0):
-                        best[index] = quality * weight
-                    matched[index].add(key)
+            best = self._best_by_document(concept.alternatives, matched)
+            anywhere = max(best.values(), default=0.0)
             if concept.parts:
-                part_scores: dict[int, float] = defaultdict(float)
-                for part in concept.parts:
-                    part_best: dict[int, float] = {}
-                    for key, quality in part.items():
-                        for index, weight in self._postings.get(key, {}).items():
-                            part_best[index] = max(part_best.get(index, 0.0), quality * weight)
-                            matched[index].add(key)
+                # Each part counts by its rarity: in "trafikksikkerhetsarbeid" the first part is the subject.
+                part_weights = [self._idf_of(part) for part in concept.parts]
+                part_total = sum(part_weights)
+                combined: dict[int, float] = defaultdict(float)
+                parts_anywhere = 0.0
+                for part, part_weight in zip(concept.parts, part_weights, strict=True):
+                    part_best = self._best_by_document(part, matched)
+                    parts_anywhere += part_weight * max(part_best.values(), default=0.0) / part_total
                     for index, value in part_best.items():
-                        part_scores[index] += value / len(concept.parts)
-                for index, value in part_scores.items():
+                        combined[index] += part_weight * value / part_total
+                for index, value in combined.items():
                     best[index] = max(best.get(index, 0.0), COMPOUND * value)
+                anywhere = max(anywhere, COMPOUND * parts_anywhere)
+            answerable += concept.weight * anywhere
             for index, value in best.items():
                 scores[index] += concept.weight * value
-        if not scores:
+        if not scores or answerable / total < MIN_COVERAGE:
             return []
-        coverage = {index: value / total for index, value in scores.items()}
-        if max(coverage.values()) < MIN_COVERAGE:
-            return []
-        coverage = {index: value * KIND_PRIOR[self._documents[index].source.kind] for index, value in coverage.items()}
+        coverage = {
+            index: value / total * KIND_PRIOR[self._documents[index].source.kind] for index, value in scores.items()
+        }
         top = max(coverage.values())
+        floor = max(top * KEEP_FRACTION, MIN_DOCUMENT_COVERAGE)
         ranked = sorted(
-            (index for index, value in coverage.items() if value >= top * KEEP_FRACTION),
+            (index for index, value in coverage.items() if value >= floor),
             key=lambda index: (-round(coverage[index], 6), self._documents[index].length),
         )
         return [self._hit(index, 100.0 * coverage[index], matched[index]) for index in ranked]
