@@ -25,6 +25,7 @@ from bot.render import (
     section_block,
 )
 from bot.search import Hit, SearchIndex
+from bot.search.engine import Kind
 
 PAGE_SIZE = 3
 MAX_QUERY = 256  # Telegram's inline query limit; longer questions are searched by their beginning
@@ -160,7 +161,10 @@ class Assistant:
         for area in self.agreement.areas:
             lines.append(
                 texts.CONTENTS_AREA_LINE.format(
-                    id=escape(area.id), title=escape(area.title), hashtag=escape(area.hashtag), count=len(area.measures)
+                    id=escape(area.id),
+                    title=escape(area.title),
+                    hashtag=escape(area.hashtag),
+                    count=len(area.measures),
                 )
             )
         buttons = tuple(Button(f"{area.id}. {area.title}", f"a:{area.id}") for area in self.agreement.areas)
@@ -168,12 +172,13 @@ class Assistant:
 
     def about(self) -> Reply:
         parties = " og ".join(f"{escape(p.name)} ({escape(p.short)})" for p in self.agreement.parties)
-        areas = "\n".join(
-            f"{escape(a.id)}. {escape(a.title)} {escape(a.hashtag)}" for a in self.agreement.areas
-        )
+        areas = "\n".join(f"{escape(a.id)}. {escape(a.title)} {escape(a.hashtag)}" for a in self.agreement.areas)
         return Reply(
             texts.ABOUT.format(
-                title=escape(self.agreement.title), parties=parties, period=escape(self.agreement.period), areas=areas
+                title=escape(self.agreement.title),
+                parties=parties,
+                period=escape(self.agreement.period),
+                areas=areas,
             ),
             ((Button(texts.BUTTON_CONTENTS, "c"),),),
         )
@@ -215,7 +220,7 @@ class Assistant:
         item = self.agreement.find(item_id)
         if item is None:
             return None
-        kind = "measure" if isinstance(item, Measure) else "area" if isinstance(item, Area) else "section"
+        kind: Kind = "measure" if isinstance(item, Measure) else "area" if isinstance(item, Area) else "section"
         return Hit(item_id, kind, 0.0, (), "")
 
     # -- inline mode -----------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ class Node:
                 return None if child.is_null else child
         return None
 
-    def keys(self) -> list[str]:
+    def field_names(self) -> list[str]:
         return [str(key_node.value) for key_node, _ in self._mapping()]
 
     def items(self) -> list[Node]:
@@ -77,7 +77,7 @@ class Node:
         if not isinstance(self.raw, yaml.ScalarNode):
             raise self.fail("expected a single value")
         try:
-            return yaml.SafeLoader("").construct_object(self.raw)  # type: ignore[no-untyped-call]
+            return yaml.SafeLoader("").construct_object(self.raw)
         except yaml.constructor.ConstructorError as exc:
             raise self.fail(str(exc.problem)) from None
 

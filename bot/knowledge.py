@@ -128,7 +128,7 @@ def load_agreement(path: Path = AGREEMENT_FILE) -> Agreement:
     areas = []
     for area_node in root.get("areas").items():
         area_id = claim(area_node.get("id"), AREA_ID, "area")
-        measures = []
+        measures: list[Measure] = []
         for measure_node in area_node.get("measures").items():
             id_node = measure_node.get("id")
             measure_id = claim(id_node, MEASURE_ID, "measure")

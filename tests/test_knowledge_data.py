@@ -59,7 +59,11 @@ def test_all_ids_as_numbered_in_the_agreement(agreement: Agreement) -> None:
 
 def test_areas_hashtags_and_goals(agreement: Agreement) -> None:
     summary = [(a.id, a.hashtag, a.sdg_number) for a in agreement.areas]
-    assert summary == [("1", "#kompetanseløft", None), ("2", "#arbeidsplassvekst", 9), ("3", "#lavereklimautslipp", 11)]
+    assert summary == [
+        ("1", "#kompetanseløft", None),
+        ("2", "#arbeidsplassvekst", 9),
+        ("3", "#lavereklimautslipp", 11),
+    ]
 
 
 def test_area_3_groups_and_parents(agreement: Agreement) -> None:

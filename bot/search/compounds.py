@@ -15,7 +15,7 @@ LINKING = ("s", "e")  # fugemorfem: trafikksikkerhet-s-utvalg, lærling-e-plass
 RARER_BY = 0.5  # a split must leave the whole word this much rarer (zipf) than its rarest part
 KNOWN_ZIPF = 2.0  # a part must be at least this common to count as a word
 # Inflectional endings that happen to be words or near-words: "miljøene" is not miljø + ene.
-NOT_HEADS = frozenset({"ene", "ens", "ende", "ene", "ere", "est", "inger", "ingen", "ing", "het", "else", "lig"})
+NOT_HEADS = frozenset({"ene", "ens", "ende", "ere", "est", "inger", "ingen", "ing", "het", "else", "lig"})
 
 
 Frequency = Callable[[str], float]

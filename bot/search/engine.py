@@ -106,9 +106,7 @@ def documents_from_agreement(agreement: Agreement) -> list[SourceDocument]:
 class SearchIndex:
     """An inverted index over term keys, with the lexicon and the compound splitter it answers with."""
 
-    def __init__(
-        self, documents: Sequence[SourceDocument], lexicon: Lexicon, splitter: CompoundSplitter
-    ) -> None:
+    def __init__(self, documents: Sequence[SourceDocument], lexicon: Lexicon, splitter: CompoundSplitter) -> None:
         self._lexicon = lexicon
         self._splitter = splitter
         self._documents: list[_Document] = []
@@ -220,9 +218,7 @@ class SearchIndex:
         content: list[tuple[str, str]] = []
         position = 0
         while position < len(tokens):
-            length = next(
-                (n for n in (3, 2) if tuple(keys[position : position + n]) in self._stop_phrases), 0
-            )
+            length = next((n for n in (3, 2) if tuple(keys[position : position + n]) in self._stop_phrases), 0)
             if not length:
                 word, key = tokens[position].surface, keys[position]
                 if word not in self._lexicon.stopwords:
@@ -359,7 +355,11 @@ class SearchIndex:
             if word in self._lexicon.stopwords or len(word) < 4 or self.has_term(word):
                 continue
             for surface, _, _ in process.extract(
-                fold(word), self._fuzzy_choices, scorer=Levenshtein.normalized_distance, score_cutoff=0.34, limit=3
+                fold(word),
+                self._fuzzy_choices,
+                scorer=Levenshtein.normalized_distance,
+                score_cutoff=0.34,
+                limit=3,
             ):
                 readable = self._readable(surface)
                 if readable and readable not in found:
@@ -383,7 +383,8 @@ def snippet(text: str, matched: Sequence[str], width: int = 160) -> str:
     """The sentence that holds the first matched word, cut at a word boundary."""
     sentences = [s for line in text.splitlines() for s in _SENTENCE_END.split(line) if s.strip()]
     chosen = next(
-        (s for s in sentences if any(word in s.lower() for word in matched)), sentences[0] if sentences else ""
+        (s for s in sentences if any(word in s.lower() for word in matched)),
+        sentences[0] if sentences else "",
     )
     chosen = chosen.strip()
     if len(chosen) <= width:

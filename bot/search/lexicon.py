@@ -35,7 +35,7 @@ def load_lexicon(stopwords_path: Path = STOPWORDS_FILE, synonyms_path: Path = SY
     stop_root = datafile.load(stopwords_path)
     single: set[str] = set()
     phrases: list[tuple[str, ...]] = []
-    for key in stop_root.keys():
+    for key in stop_root.field_names():
         for entry in stop_root.get(key).texts():
             words = tuple(entry.lower().split())
             if len(words) == 1:

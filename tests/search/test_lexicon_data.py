@@ -26,7 +26,8 @@ def test_every_everyday_word_finds_something(lexicon: Lexicon, index: SearchInde
         (group.line, word)
         for group in lexicon.synonyms
         for word in group.words
-        if not set(tokenize(word)) <= set() and not index.search(word)
+        if not set(tokenize(word)) <= set()
+        and not index.search(word)
         and not all(t.surface in lexicon.stopwords for t in tokenize(word))
     ]
     assert not silent, f"these synonyms find nothing: {silent}"

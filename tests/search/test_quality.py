@@ -20,8 +20,7 @@ FLOORS = {"hit3": 0.95, "mrr": 0.90, "abstain": 0.95}
 
 def accepts(gold: list[str], result_id: str) -> bool:
     return any(
-        result_id == g[:-1] or result_id.startswith(g[:-1] + ".") if g.endswith("*") else result_id == g
-        for g in gold
+        result_id == g[:-1] or result_id.startswith(g[:-1] + ".") if g.endswith("*") else result_id == g for g in gold
     )
 
 

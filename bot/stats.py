@@ -1,0 +1,39 @@
+"""`python -m bot stats`: what staff ask, and what the agreement could not answer (words for the lexicon)."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.knowledge import Area, Measure, load_agreement
+from bot.settings import SettingsError, load_settings
+from bot.storage import StorageError, open_database
+
+
+def print_stats(limit: int) -> int:
+    try:
+        settings = load_settings()
+        database = open_database(settings.database_url)
+    except (SettingsError, StorageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    agreement = load_agreement()
+    try:
+        total, answered = database.question_count()
+        print(f"Questions logged: {total} ({answered} answered, {total - answered} unanswered)")
+        print(f"\nMost asked subjects (top result), at most {limit}:")
+        for row in database.top_subjects(limit):
+            item = agreement.find(row.label)
+            title = (
+                f"tiltak {item.id}: {item.text[:60]}"
+                if isinstance(item, Measure)
+                else f"område {item.id}: {item.title}"
+                if isinstance(item, Area)
+                else (item.title if item else row.label)
+            )
+            print(f"  {row.count:5d}  {title}")
+        print(f"\nUnanswered questions, at most {limit} (candidates for knowledge/synonyms.yaml):")
+        for row in database.unanswered(limit):
+            print(f"  {row.count:5d}  {row.label}")
+    finally:
+        database.close()
+    return 0

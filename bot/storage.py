@@ -1,0 +1,198 @@
+"""The bot's database: one layer for SQLite (default, embedded) and PostgreSQL (where the disk is not kept).
+
+`DATABASE_URL` chooses: `sqlite:///data/bot.sqlite3` (relative), `sqlite:////var/lib/bot.sqlite3` (absolute),
+`sqlite:///:memory:`, or `postgresql://user:pass@host/db`. The schema carries a version; `migrate()` brings
+any older database up to date in one transaction per step, so a crash mid-migration leaves the old version.
+Every write commits before the call returns: an acknowledged write survives a crash.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+DEFAULT_DATABASE_URL = "sqlite:///data/bot.sqlite3"
+
+
+class StorageError(Exception):
+    """The database cannot be opened or used; the message is meant for the operator."""
+
+
+class _Cursor(Protocol):
+    def fetchall(self) -> list[Any]: ...
+
+
+# Each step is a list of statements; the index + 1 is the schema version it leads to.
+# `{id}` is the dialect's auto-increment primary key.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE questions (
+            id {id},
+            asked_at TEXT NOT NULL,
+            text TEXT NOT NULL,
+            answered BOOLEAN NOT NULL,
+            top_id TEXT,
+            chat_type TEXT NOT NULL
+        )""",
+        "CREATE INDEX questions_answered ON questions (answered)",
+    ],
+]
+
+
+@dataclass(frozen=True)
+class QuestionStat:
+    label: str
+    count: int
+
+
+class Database:
+    """A connection with the dialect's differences (placeholders, ids, upserts) kept inside."""
+
+    def __init__(self, url: str = DEFAULT_DATABASE_URL) -> None:
+        self.url = url
+        self._lock = threading.RLock()
+        self._closed = False
+        parsed = urlparse(url)
+        if parsed.scheme == "sqlite":
+            self.dialect = "sqlite"
+            self._connection: Any = self._open_sqlite(url)
+        elif parsed.scheme in {"postgres", "postgresql"}:
+            self.dialect = "postgresql"
+            self._connection = self._open_postgresql(url)
+        else:
+            raise StorageError(
+                f"DATABASE_URL must start with sqlite:/// or postgresql:// (got {parsed.scheme or 'nothing'!r})"
+            )
+
+    @staticmethod
+    def _open_sqlite(url: str) -> sqlite3.Connection:
+        path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
+        if not path:
+            raise StorageError("a SQLite DATABASE_URL looks like sqlite:///data/bot.sqlite3")
+        try:
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.execute("PRAGMA foreign_keys=ON")
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"cannot open the SQLite database {path!r}: {exc}") from None
+        return connection
+
+    @staticmethod
+    def _open_postgresql(url: str) -> Any:
+        try:
+            import psycopg
+        except ImportError:
+            raise StorageError("PostgreSQL needs the psycopg package: pip install 'psycopg[binary]'") from None
+        try:
+            return psycopg.connect(url, autocommit=True)
+        except psycopg.Error as exc:
+            host = urlparse(url).hostname or "localhost"
+            raise StorageError(f"cannot connect to PostgreSQL on {host}: {str(exc).strip()}") from None
+
+    # -- statements ------------------------------------------------------------------------------------
+    def _sql(self, statement: str) -> str:
+        primary = "INTEGER PRIMARY KEY AUTOINCREMENT" if self.dialect == "sqlite" else "BIGSERIAL PRIMARY KEY"
+        statement = statement.replace("{id}", primary)
+        return statement.replace("?", "%s") if self.dialect == "postgresql" else statement
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Run one statement (committed at once unless inside `transaction()`); rows if it returns any."""
+        with self._lock:
+            cursor = self._connection.execute(self._sql(statement), tuple(params))
+            return list(cursor.fetchall()) if cursor.description else []
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: the statements inside commit together or not at all."""
+        with self._lock:
+            if self.dialect == "sqlite":
+                self._connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    self._connection.execute("ROLLBACK")
+                    raise
+                self._connection.execute("COMMIT")
+            else:
+                with self._connection.transaction():
+                    yield
+
+    def close(self) -> None:
+        """Close the connection (again is harmless)."""
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._connection.close()
+
+    # -- schema ----------------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        self.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        rows = self.execute("SELECT version FROM schema_version")
+        return int(rows[0][0]) if rows else 0
+
+    def migrate(self) -> int:
+        """Apply the missing migrations; returns the version reached."""
+        version = self.schema_version()
+        if version > len(MIGRATIONS):
+            raise StorageError(
+                f"the database has schema version {version}, newer than this bot knows ({len(MIGRATIONS)})"
+            )
+        for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in statements:
+                    self.execute(statement)
+                self.execute("DELETE FROM schema_version")
+                self.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
+        return len(MIGRATIONS)
+
+    # -- the question log ------------------------------------------------------------------------------
+    def log_question(self, text: str, answered: bool, top_id: str | None, chat_type: str) -> None:
+        """Keep a question for `stats`: what was asked, not who asked it."""
+        self.execute(
+            "INSERT INTO questions (asked_at, text, answered, top_id, chat_type) VALUES (?, ?, ?, ?, ?)",
+            (datetime.now(UTC).isoformat(timespec="seconds"), text[:500], answered, top_id, chat_type),
+        )
+
+    def top_subjects(self, limit: int) -> list[QuestionStat]:
+        rows = self.execute(
+            "SELECT top_id, COUNT(*) AS n FROM questions WHERE answered GROUP BY top_id ORDER BY n DESC, top_id "
+            "LIMIT ?",
+            (limit,),
+        )
+        return [QuestionStat(str(row[0]), int(row[1])) for row in rows]
+
+    def unanswered(self, limit: int) -> list[QuestionStat]:
+        rows = self.execute(
+            "SELECT LOWER(text) AS t, COUNT(*) AS n FROM questions WHERE NOT answered GROUP BY LOWER(text) "
+            "ORDER BY n DESC, t LIMIT ?",
+            (limit,),
+        )
+        return [QuestionStat(str(row[0]), int(row[1])) for row in rows]
+
+    def question_count(self) -> tuple[int, int]:
+        rows = self.execute("SELECT COUNT(*), SUM(CASE WHEN answered THEN 1 ELSE 0 END) FROM questions")
+        return int(rows[0][0]), int(rows[0][1] or 0)
+
+
+def open_database(url: str) -> Database:
+    """Open and migrate; raises `StorageError` with a message for the operator."""
+    database = Database(url)
+    try:
+        database.migrate()
+    except (sqlite3.Error, StorageError) as exc:
+        database.close()
+        raise StorageError(f"cannot prepare the database: {exc}") from None
+    except Exception as exc:  # psycopg's errors, without importing it for SQLite users
+        database.close()
+        raise StorageError(f"cannot prepare the database: {exc}") from None
+    return database

@@ -1,0 +1,387 @@
+"""The Telegram adapter: each handler parses an update, asks the core, and sends what the core rendered.
+
+Nothing here decides what to say (that is `bot.assistant` and `bot.conversation`); this module only knows
+Telegram: chat types, mentions, buttons, inline results, retries and errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import commands, texts
+from bot.assistant import Answer, Assistant, load_assistant
+from bot.conversation import command_reply, text_reply
+from bot.datafile import DataFileError
+from bot.render import Reply
+from bot.settings import Settings, SettingsError, load_settings
+from bot.storage import Database, StorageError, open_database
+
+logger = logging.getLogger("bot")
+
+SEND_ATTEMPTS = 3
+RETRY_DELAYS = (0.5, 2.0)
+
+
+@dataclass
+class BotData:
+    """What every handler shares; filled in by `build_application`."""
+
+    assistant: Assistant | None = None
+    database: Database | None = None
+    settings: Settings | None = None
+    background: set[asyncio.Task[Any]] = field(default_factory=set)
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """Typed access to the shared state."""
+
+    @property
+    def assistant(self) -> Assistant:
+        assert self.bot_data.assistant is not None
+        return self.bot_data.assistant
+
+    @property
+    def database(self) -> Database:
+        assert self.bot_data.database is not None
+        return self.bot_data.database
+
+
+# -- sending ---------------------------------------------------------------------------------------------
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(button.text, callback_data=button.data) for button in row] for row in reply.buttons]
+    )
+
+
+T = TypeVar("T")
+
+
+def _transient(error: Exception) -> bool:
+    """Network trouble and 5xx are worth another try; Telegram's refusals (400, 403, migration) are not."""
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+def _seconds(value: object) -> float:
+    """retry_after is seconds today and a timedelta in a future python-telegram-bot."""
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value) if isinstance(value, int | float) else 1.0
+
+
+async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
+    """A Bot API call retried on network errors and 5xx (the rate limiter already waits out 429)."""
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            return await call()
+        except RetryAfter as error:  # only reaches here with the rate limiter off
+            await asyncio.sleep(_seconds(error.retry_after))
+        except Exception as error:
+            if not _transient(error) or attempt == SEND_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
+    return await call()
+
+
+async def send(message: Message, reply: Reply, *, quote: bool = False) -> None:
+    await with_retries(lambda: message.reply_html(reply.html, reply_markup=keyboard(reply), do_quote=quote))
+
+
+def log_question(context: BotContext, answer: Answer | None, text: str, chat_type: str) -> None:
+    """Keep the question for `stats` without who asked it, off the event loop."""
+    if answer is None or not text.strip():
+        return
+    database = context.database
+    task = asyncio.create_task(
+        asyncio.to_thread(database.log_question, text.strip(), answer.answered, answer.top_id, chat_type)
+    )
+    context.bot_data.background.add(task)
+    task.add_done_callback(context.bot_data.background.discard)
+
+
+# -- commands ----------------------------------------------------------------------------------------------
+async def on_command(update: Update, context: BotContext) -> None:
+    """Every command of the table in `bot.commands`; in groups the answer quotes the asker."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    name = message.text.split()[0].lstrip("/").split("@")[0]
+    args = message.text.partition(" ")[2] if " " in message.text else ""
+    reply, answer = command_reply(context.assistant, name, args, context.bot.username)
+    group = message.chat.type != "private"
+    await send(message, reply, quote=group)
+    log_question(context, answer, args, message.chat.type)
+
+
+async def on_unknown_command(update: Update, context: BotContext) -> None:
+    """A command we do not have, in a private chat: say so and point to /hjelp."""
+    if update.effective_message:
+        await send(update.effective_message, Reply(texts.UNKNOWN_COMMAND))
+
+
+# -- messages ----------------------------------------------------------------------------------------------
+async def on_private_text(update: Update, context: BotContext) -> None:
+    """In a private chat any text is a question (or a measure number); an edited one is answered anew."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    reply, answer = text_reply(context.assistant, message.text)
+    await send(message, reply)
+    log_question(context, answer, message.text, "private")
+
+
+def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
+    """The question in a group message addressed to the bot (by @mention or as a reply to it); None if the
+    message is not for the bot."""
+    text = message.text or ""
+    mention = f"@{bot_username}".lower()
+    mentioned = False
+    for entity, value in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
+        if (entity.type == MessageEntity.MENTION and value.lower() == mention) or (
+            entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id
+        ):
+            mentioned = True
+    replied = message.reply_to_message is not None and message.reply_to_message.from_user is not None
+    replied = replied and message.reply_to_message.from_user.id == bot_id  # type: ignore[union-attr]
+    if not (mentioned or replied):
+        return None
+    return re.sub(re.escape(mention), " ", text, flags=re.IGNORECASE).strip(" ,:;")
+
+
+async def on_group_text(update: Update, context: BotContext) -> None:
+    """In a group the bot answers only a message that mentions it or replies to it; the rest is chatter."""
+    message = update.effective_message
+    if message is None:
+        return
+    question = addressed_text(message, context.bot.username, context.bot.id)
+    if question is None:
+        return
+    if not question:
+        await send(message, Reply(texts.EMPTY_QUESTION), quote=True)
+        return
+    reply, answer = text_reply(context.assistant, question)
+    await send(message, reply, quote=True)
+    log_question(context, answer, question, message.chat.type)
+
+
+async def on_private_other(update: Update, context: BotContext) -> None:
+    """Stickers, photos, voice, files, locations, polls … in a private chat: a short pointer to text."""
+    if update.effective_message:
+        await send(update.effective_message, Reply(texts.NOT_TEXT))
+
+
+# -- buttons and inline mode ------------------------------------------------------------------------------
+async def on_button(update: Update, context: BotContext) -> None:
+    """A button press: acknowledge it, then show what it asks for in the same message."""
+    query = update.callback_query
+    if query is None:
+        return
+    await with_retries(lambda: query.answer())
+    reply = context.assistant.on_button(query.data or "")
+    try:
+        await with_retries(lambda: query.edit_message_text(reply.html, reply_markup=keyboard(reply)))
+    except BadRequest as error:
+        if "not modified" in str(error).lower():
+            return
+        if query.message is not None and isinstance(query.message, Message):
+            await send(query.message, reply)  # too old to edit: answer below it instead
+            return
+        raise
+
+
+async def on_inline_query(update: Update, context: BotContext) -> None:
+    """`@bot sykkel` in any chat: matching measures to pick and post; the areas for an empty query."""
+    inline_query = update.inline_query
+    if inline_query is None:
+        return
+    articles = context.assistant.inline(inline_query.query)
+    results = [
+        InlineQueryResultArticle(
+            id=article.id,
+            title=article.title,
+            description=article.description,
+            input_message_content=InputTextMessageContent(article.html, parse_mode=ParseMode.HTML),
+        )
+        for article in articles[:50]
+    ]
+    await with_retries(lambda: inline_query.answer(results, cache_time=60, is_personal=False))
+
+
+# -- errors ------------------------------------------------------------------------------------------------
+async def on_error(update: object, context: BotContext) -> None:
+    """One concise line per failure, with the update id; the traceback only at DEBUG."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    error = context.error
+    logger.error("update %s failed: %s: %s", update_id, type(error).__name__, error)
+    logger.debug("details of the failure of update %s", update_id, exc_info=error)
+    if isinstance(error, Forbidden | InvalidToken):
+        return
+    message = update.effective_message if isinstance(update, Update) else None
+    if message is not None and message.chat.type == "private":
+        with contextlib.suppress(TelegramError):
+            await message.reply_html(texts.ERROR)
+
+
+# -- the application ---------------------------------------------------------------------------------------
+async def register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Telegram's command menu, in Norwegian, one list for private chats and one for groups."""
+    for scope, telegram_scope in (
+        (commands.Scope.PRIVATE, BotCommandScopeAllPrivateChats()),
+        (commands.Scope.GROUP, BotCommandScopeAllGroupChats()),
+    ):
+        listed = [BotCommand(c.name, c.description) for c in commands.for_scope(scope)]
+        await application.bot.set_my_commands(listed, scope=telegram_scope)
+
+
+async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await register_commands(application)
+    logger.info("bot @%s is up", application.bot.username)
+
+
+async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    data: BotData = application.bot_data
+    if data.background:
+        await asyncio.gather(*data.background, return_exceptions=True)
+    if data.database is not None:
+        data.database.close()
+
+
+def build_application(
+    settings: Settings, assistant: Assistant, database: Database
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The python-telegram-bot application with every handler; `run_polling` or a test drives it."""
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.api_base_url)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    data: BotData = application.bot_data
+    data.assistant, data.database, data.settings = assistant, database, settings
+
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    new_message = filters.UpdateType.MESSAGE
+    names = [c.name for c in commands.COMMANDS] + ["help", "søk"]
+    application.add_handler(CommandHandler([n for n in names if n.isascii()], on_command, filters=new_message))
+    application.add_handler(MessageHandler(private & new_message & filters.COMMAND, on_unknown_command))
+    application.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGES, on_private_text)
+    )
+    application.add_handler(MessageHandler(groups & new_message & filters.TEXT & ~filters.COMMAND, on_group_text))
+    application.add_handler(
+        MessageHandler(private & new_message & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_private_other)
+    )
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(InlineQueryHandler(on_inline_query))
+    application.add_error_handler(on_error)
+    return application
+
+
+class RedactingFormatter(logging.Formatter):
+    """Never lets the bot token into a log line (httpx and PTB put it in URLs)."""
+
+    def __init__(self, secrets: list[str], fmt: str) -> None:
+        super().__init__(fmt)
+        self._secrets = [s for s in secrets if s]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, "[token]")
+        return text
+
+
+def configure_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter([settings.token or ""], "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # logs every URL, token included
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def run() -> int:
+    """`python -m bot run`: poll Telegram until SIGTERM/SIGINT. Exit 2 on bad settings or a rejected token."""
+    try:
+        settings = load_settings()
+        settings.require_token()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings)
+    try:
+        assistant = load_assistant()
+        database = open_database(settings.database_url)
+    except (DataFileError, StorageError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(check_token(settings))
+    except InvalidToken:
+        database.close()
+        print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr)
+        return 2
+    except (NetworkError, OSError) as error:
+        database.close()
+        print(f"error: cannot reach the Bot API at {settings.api_base_url}: {type(error).__name__}", file=sys.stderr)
+        return 1
+    asyncio.set_event_loop(asyncio.new_event_loop())  # asyncio.run closed the last one
+    application = build_application(settings, assistant, database)
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=3)
+    finally:
+        database.close()
+    return 0
+
+
+async def check_token(settings: Settings) -> None:
+    """One getMe before polling, so a rejected token is one clear line and exit 2, not a retry loop."""
+    async with Bot(settings.require_token(), base_url=settings.api_base_url):
+        pass

@@ -1,0 +1,358 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests and benchmarks.
+
+It speaks the HTTP protocol python-telegram-bot speaks (form fields, non-strings JSON-encoded), long-polls
+getUpdates, records every call, and rejects what Telegram rejects: bad HTML, text over 4096 characters,
+callback data over 64 bytes, more than 50 inline results. Faults are injected per method (429 with
+retry_after, 5xx), chats can block the bot (403) or migrate to a supergroup, and Telegram's flood limits
+(30 messages/s overall, 20 a minute per group) can be enforced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from .html_check import telegram_html_errors
+
+JSON_FIELDS = {
+    "reply_markup", "results", "commands", "scope", "reply_parameters", "link_preview_options", "allowed_updates",
+    "entities", "button",
+}  # fmt: skip
+INT_FIELDS = {"chat_id", "offset", "timeout", "limit", "message_id", "user_id", "cache_time"}
+SENDING = {"sendMessage", "editMessageText"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float
+    ok: bool = True  # False when the fake answered with an error
+
+
+@dataclass
+class FakeTelegram:
+    token: str = "123456789:AAFakeTokenForTestsOnly_abcdefghijklmno"
+    bot_id: int = 4242
+    username: str = "partnerbot"
+    enforce_flood_limits: bool = False
+    calls: list[Call] = field(default_factory=list)
+    blocked_chats: set[int] = field(default_factory=set)
+    migrated_chats: dict[int, int] = field(default_factory=dict)
+    chat_admins: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    faults: dict[str, deque[tuple[int, dict[str, Any]]]] = field(default_factory=lambda: defaultdict(deque))
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (method, description) of every 4xx we sent
+
+    def __post_init__(self) -> None:
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._new_update = asyncio.Event()
+        self._new_call = asyncio.Event()
+        self._chat_types: dict[int, str] = {}
+        self._sent_at: deque[float] = deque()
+        self._group_sent_at: dict[int, deque[float]] = defaultdict(deque)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- server ----------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("POST", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized", request.match_info["method"])
+        method = request.match_info["method"]
+        params = await self._params(request)
+        call = Call(method, params, time.monotonic())
+        try:
+            if self.faults[method]:
+                call.ok = False
+                status, body = self.faults[method].popleft()
+                return web.json_response(body, status=status)
+            handler = getattr(self, f"_api_{method}", None)
+            if handler is None:
+                call.ok = False
+                return self._error(404, "Not Found: method not found", method)
+            try:
+                result = await handler(params)
+            except _ApiError as error:
+                call.ok = False
+                return self._error(error.status, error.description, method, error.parameters)
+            return web.json_response({"ok": True, "result": result})
+        finally:
+            self.calls.append(call)
+            self._new_call.set()
+            self._new_call = asyncio.Event()
+
+    @staticmethod
+    async def _params(request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return dict(await request.json())
+        raw = dict(await request.post()) if request.can_read_body else dict(request.query)
+        params: dict[str, Any] = {}
+        for key, value in raw.items():
+            value = str(value)
+            if key in JSON_FIELDS:
+                params[key] = json.loads(value)
+            elif key in INT_FIELDS and value.lstrip("-").isdigit():
+                params[key] = int(value)
+            else:
+                params[key] = value
+        return params
+
+    def _error(
+        self, status: int, description: str, method: str, parameters: dict[str, Any] | None = None
+    ) -> web.Response:
+        self.rejected.append((method, description))
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if parameters:
+            body["parameters"] = parameters
+        return web.json_response(body, status=status)
+
+    # -- test helpers ----------------------------------------------------------------------------------
+    def inject(self, method: str, status: int, description: str, **parameters: Any) -> None:
+        """The next call of `method` fails this way (e.g. 429 with retry_after, 502)."""
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if parameters:
+            body["parameters"] = parameters
+        self.faults[method].append((status, body))
+
+    def push(self, update: dict[str, Any]) -> int:
+        update_id = next(self._update_ids)
+        self._updates.append({"update_id": update_id, **update})
+        self._new_update.set()
+        return update_id
+
+    def chat(self, chat_id: int, chat_type: str = "private", title: str = "IØR-gruppa") -> dict[str, Any]:
+        self._chat_types[chat_id] = chat_type
+        chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
+        if chat_type == "private":
+            chat["first_name"] = "Kari"
+        else:
+            chat["title"] = title
+        return chat
+
+    @staticmethod
+    def user(user_id: int, first_name: str = "Kari") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "nb"}
+
+    def message(self, chat_id: int, text: str | None = None, *, chat_type: str = "private", user_id: int = 111,
+                **extra: Any) -> dict[str, Any]:  # fmt: skip
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id, chat_type),
+            "from": self.user(user_id),
+            **extra,
+        }
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                command = text.split()[0]
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command)}]
+        return message
+
+    def send_text(self, chat_id: int, text: str, **kwargs: Any) -> int:
+        return self.push({"message": self.message(chat_id, text, **kwargs)})
+
+    def bot_user(self) -> dict[str, Any]:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "Partnerboten", "username": self.username}
+
+    def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
+        return [
+            c
+            for c in self.calls
+            if c.ok and c.method == method and (chat_id is None or c.params.get("chat_id") == chat_id)
+        ]
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out; last calls: {[(c.method, c.params) for c in self.calls[-5:]]}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_call.wait(), min(remaining, 0.2))
+
+    async def reply_to(self, update_id_or_chat: int, timeout: float = 10.0, method: str = "sendMessage") -> Call:
+        """The first message sent to this chat after now."""
+        start = len(self.calls)
+        return await self.wait_for(
+            lambda: next(
+                (
+                    c
+                    for c in self.calls[start:]
+                    if c.ok and c.method == method and c.params.get("chat_id") == update_id_or_chat
+                ),
+                None,
+            ),
+            timeout,
+        )
+
+    # -- Bot API methods -------------------------------------------------------------------------------
+    async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {**self.bot_user(), "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": True}  # fmt: skip
+
+    async def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        for command in params.get("commands", []):
+            if not 1 <= len(command["command"]) <= 32 or not command["command"].islower():
+                raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        return True
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset", 0) or 0)
+        timeout = float(params.get("timeout", 0) or 0)
+        limit = int(params.get("limit", 100) or 100)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates and timeout:
+            self._new_update.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+        return self._updates[:limit]
+
+    def _check_text(self, text: str | None, parse_mode: str | None) -> None:
+        if not text:
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if parse_mode == "HTML":
+            errors = telegram_html_errors(text)
+            if errors:
+                too_long = [e for e in errors if "too long" in e]
+                raise _ApiError(400, "Bad Request: message is too long" if too_long else
+                                f"Bad Request: can't parse entities: {errors[0]}")  # fmt: skip
+        elif len(text) > 4096:
+            raise _ApiError(400, "Bad Request: message is too long")
+
+    @staticmethod
+    def _check_markup(markup: dict[str, Any] | None) -> None:
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(data.encode()) <= 64:
+                    raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+    def _flood_check(self, chat_id: int) -> None:
+        if not self.enforce_flood_limits:
+            return
+        now = time.monotonic()
+        while self._sent_at and now - self._sent_at[0] > 1.0:
+            self._sent_at.popleft()
+        if len(self._sent_at) >= 30:
+            raise _ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        if chat_id < 0:
+            group = self._group_sent_at[chat_id]
+            while group and now - group[0] > 60.0:
+                group.popleft()
+            if len(group) >= 20:
+                raise _ApiError(429, "Too Many Requests: retry after 3", {"retry_after": 3})
+            group.append(now)
+        self._sent_at.append(now)
+
+    def _target(self, chat_id: int) -> None:
+        if chat_id in self.migrated_chats:
+            raise _ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                            {"migrate_to_chat_id": self.migrated_chats[chat_id]})  # fmt: skip
+        if chat_id in self.blocked_chats:
+            raise _ApiError(403, "Forbidden: bot was blocked by the user")
+
+    async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        self._target(chat_id)
+        self._check_text(params.get("text"), params.get("parse_mode"))
+        self._check_markup(params.get("reply_markup"))
+        self._flood_check(chat_id)
+        chat_type = self._chat_types.get(chat_id, "private" if chat_id > 0 else "supergroup")
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": chat_type, **({"first_name": "Kari"} if chat_id > 0 else {"title": "G"})},
+            "from": self.bot_user(),
+            "text": params["text"],
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+    async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any] | bool:
+        self._check_text(params.get("text"), params.get("parse_mode"))
+        self._check_markup(params.get("reply_markup"))
+        if "inline_message_id" in params:
+            return True
+        chat_id = int(params["chat_id"])
+        return {
+            "message_id": int(params["message_id"]),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": self._chat_types.get(chat_id, "private")},
+            "from": self.bot_user(),
+            "text": params["text"],
+        }
+
+    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _api_answerInlineQuery(self, params: dict[str, Any]) -> bool:
+        results = params.get("results", [])
+        if len(results) > 50:
+            raise _ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        for result in results:
+            if not 1 <= len(result["id"].encode()) <= 64:
+                raise _ApiError(400, "Bad Request: RESULT_ID_INVALID")
+            content = result["input_message_content"]
+            self._check_text(content.get("message_text"), content.get("parse_mode"))
+        return True
+
+    async def _api_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self.chat_admins.get(int(params["chat_id"]), [])
+
+    async def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        for member in self.chat_admins.get(chat_id, []):
+            if member["user"]["id"] == user_id:
+                return member
+        return {"status": "member", "user": self.user(user_id)}
+
+    async def _api_close(self, params: dict[str, Any]) -> bool:
+        return True
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, description: str, parameters: dict[str, Any] | None = None) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.parameters = parameters
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2

@@ -1,0 +1,62 @@
+"""The real application, polling a fake Bot API server that the test starts on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.settings import load_settings
+from bot.storage import Database, open_database
+from bot.telegram_app import build_application, post_init, post_shutdown
+
+from ..fake_telegram import FakeTelegram
+
+
+@dataclass
+class RunningBot:
+    telegram: FakeTelegram
+    application: Any
+    database: Database
+
+
+async def start_bot(assistant: Assistant, tmp_path: Path, *, rate_limit: bool = True, **fake: Any) -> RunningBot:
+    telegram = FakeTelegram(**fake)
+    await telegram.start()
+    settings = replace(
+        load_settings(environ={}, env_file=None),
+        token=telegram.token,
+        api_base_url=telegram.base_url,
+        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        rate_limit=rate_limit,
+    )
+    database = open_database(settings.database_url)
+    application = build_application(settings, assistant, database)
+    await application.initialize()
+    await post_init(application)  # run_polling would call it; driving by hand, we do
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=["message",
+        "edited_message", "channel_post", "callback_query", "inline_query"])  # fmt: skip
+    return RunningBot(telegram, application, database)
+
+
+async def stop_bot(bot: RunningBot) -> None:
+    if bot.application.updater.running:
+        await bot.application.updater.stop()
+    if bot.application.running:
+        await bot.application.stop()
+    await bot.application.shutdown()
+    await post_shutdown(bot.application)
+    await bot.telegram.stop()
+
+
+@pytest.fixture
+async def running(assistant: Assistant, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    bot = await start_bot(assistant, tmp_path)
+    yield bot
+    await stop_bot(bot)

@@ -1,0 +1,119 @@
+"""End to end: the real application against the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+
+from ..fake_telegram import FakeTelegram
+from .conftest import RunningBot
+
+PRIVATE = 111
+GROUP = -100500
+
+
+def buttons(call_params: dict) -> list[str]:  # type: ignore[type-arg]
+    markup = call_params.get("reply_markup") or {}
+    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def ask(telegram: FakeTelegram, text: str, chat_id: int = PRIVATE, **kwargs: object) -> dict:  # type: ignore[type-arg]
+    waiting = asyncio.ensure_future(telegram.reply_to(chat_id))
+    await asyncio.sleep(0)
+    telegram.send_text(chat_id, text, **kwargs)  # type: ignore[arg-type]
+    return (await waiting).params
+
+
+async def test_commands_are_registered_in_norwegian_per_scope(running: RunningBot) -> None:
+    registered = {c.params["scope"]["type"]: [x["command"] for x in c.params["commands"]]
+                  for c in running.telegram.sent(method="setMyCommands")}  # fmt: skip
+    assert registered["all_private_chats"][:2] == ["start", "hjelp"]
+    assert "start" not in registered["all_group_chats"] and "sok" in registered["all_group_chats"]
+
+
+async def test_private_question_gets_the_measures(running: RunningBot) -> None:
+    reply = await ask(running.telegram, "hva sier avtalen om sykkel?")
+    for number in ("3.2", "3.3", "3.8"):
+        assert f"Tiltak {number}</b>" in reply["text"]
+    assert reply["parse_mode"] == "HTML" and "a:3" in buttons(reply)
+    await running.telegram.wait_for(lambda: running.database.question_count()[0] == 1)
+    assert running.database.top_subjects(5)[0].label in {"3.2", "3.3", "3.8"}
+
+
+async def test_measure_command_and_bare_number(running: RunningBot) -> None:
+    assert (await ask(running.telegram, "/tiltak 1.8"))["text"].startswith("<b>Tiltak 1.8</b>")
+    assert (await ask(running.telegram, "2.1.b"))["text"].startswith("<b>Tiltak 2.1.B</b>")
+
+
+async def test_no_result_says_so(running: RunningBot) -> None:
+    reply = await ask(running.telegram, "barnehageplass")
+    assert "finner ikke noe om" in reply["text"] and buttons(reply) == ["c"]
+    await running.telegram.wait_for(lambda: running.database.unanswered(5))
+    assert running.database.unanswered(5)[0].label == "barnehageplass"
+
+
+async def test_start_help_contents_about_and_deep_link(running: RunningBot) -> None:
+    assert "Hei!" in (await ask(running.telegram, "/start"))["text"]
+    assert (await ask(running.telegram, "/start m3-7"))["text"].startswith("<b>Tiltak 3.7</b>")
+    assert "@partnerbot sykkel" in (await ask(running.telegram, "/hjelp"))["text"]
+    assert buttons(await ask(running.telegram, "/innhold")) == ["a:1", "a:2", "a:3"]
+    assert "Viken fylkeskommune" in (await ask(running.telegram, "/om"))["text"]
+    assert "kjenner jeg ikke" in (await ask(running.telegram, "/tull"))["text"]
+
+
+async def test_group_chatter_is_ignored_and_addressed_messages_answered(running: RunningBot) -> None:
+    telegram = running.telegram
+    telegram.send_text(GROUP, "sykkel er gøy", chat_type="supergroup")
+    telegram.send_text(GROUP, "/tiltak@annenbot 3.2", chat_type="supergroup")
+    reply = await ask(telegram, "/sok@partnerbot buss", GROUP, chat_type="supergroup")
+    assert "Tiltak 3.4" in reply["text"]
+    assert reply["reply_parameters"]["message_id"]  # answers quote the asker
+    mention = "@partnerbot hva med lærlinger?"
+    entities = [{"type": "mention", "offset": 0, "length": len("@partnerbot")}]
+    reply = await ask(telegram, mention, GROUP, chat_type="supergroup", entities=entities)
+    assert "Tiltak 1.8" in reply["text"]
+    bot_message = {"message_id": 1, "date": 0, "chat": telegram.chat(GROUP, "supergroup"), "from": telegram.bot_user(),
+                   "text": "…"}  # fmt: skip
+    reply = await ask(telegram, "og tog?", GROUP, chat_type="supergroup", reply_to_message=bot_message)
+    assert "Tiltak 3.6" in reply["text"]
+    await asyncio.sleep(0.3)
+    answered = telegram.sent(GROUP)
+    assert len(answered) == 3, [c.params["text"][:40] for c in answered]  # the chatter got nothing
+
+
+async def test_group_migrated_to_supergroup_keeps_working(running: RunningBot) -> None:
+    telegram = running.telegram
+    old, new = -4001, -1004001
+    telegram.push({"message": telegram.message(old, None, chat_type="group", migrate_to_chat_id=new)})
+    reply = await ask(telegram, "/sok sykkel", new, chat_type="supergroup")
+    assert "Tiltak 3.2" in reply["text"]
+
+
+async def test_button_press_answers_and_edits(running: RunningBot) -> None:
+    telegram = running.telegram
+    first = await ask(telegram, "samarbeid")
+    more = next(b for b in buttons(first) if b.startswith("q:"))
+    message = telegram.message(PRIVATE, "…", user_id=telegram.bot_id)
+    message["from"] = telegram.bot_user()
+    telegram.push({"callback_query": {"id": "cb1", "from": telegram.user(PRIVATE), "chat_instance": "x",
+                                      "message": message, "data": more}})  # fmt: skip
+    edited = await telegram.reply_to(PRIVATE, method="editMessageText")
+    assert "Flere treff" in edited.params["text"]
+    assert telegram.sent(method="answerCallbackQuery")[0].params["callback_query_id"] == "cb1"
+
+
+async def test_inline_query(running: RunningBot) -> None:
+    telegram = running.telegram
+    start = len(telegram.calls)
+    telegram.push({"inline_query": {"id": "iq1", "from": telegram.user(PRIVATE), "query": "sykkel", "offset": ""}})
+    telegram.push({"inline_query": {"id": "iq2", "from": telegram.user(PRIVATE), "query": "", "offset": ""}})
+    answers = await telegram.wait_for(
+        lambda: (
+            (found := [c for c in telegram.calls[start:] if c.method == "answerInlineQuery"])
+            and len(found) == 2
+            and found
+        )
+    )
+    by_id = {c.params["inline_query_id"]: c.params["results"] for c in answers}
+    assert {"m:3.2", "m:3.3", "m:3.8"} <= {r["id"] for r in by_id["iq1"]}
+    assert [r["id"] for r in by_id["iq2"]] == ["a:1", "a:2", "a:3"]
+    assert all(r["input_message_content"]["parse_mode"] == "HTML" for r in by_id["iq1"])

@@ -1,0 +1,71 @@
+"""`python -m bot run` as an operator starts it: settings, token checks, logs, SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from ..conftest import REPO_DIR
+from ..fake_telegram import FakeTelegram
+
+
+async def start_process(env: dict[str, str], tmp_path: Path) -> asyncio.subprocess.Process:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    environment.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}", **env})
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=environment | {"PYTHONPATH": str(REPO_DIR)},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def test_no_token_exits_2_with_one_clear_line(tmp_path: Path) -> None:
+    process = await start_process({}, tmp_path)
+    _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert err.decode().strip().splitlines() == [err.decode().strip()] and "TELEGRAM_BOT_TOKEN" in err.decode()
+
+
+async def test_rejected_token_exits_2_without_traceback_or_token(tmp_path: Path) -> None:
+    telegram = FakeTelegram()
+    await telegram.start()
+    try:
+        wrong = "987654321:WrongTokenWrongTokenWrongToken_xyz"
+        process = await start_process({"TELEGRAM_BOT_TOKEN": wrong, "TELEGRAM_API_BASE_URL": telegram.base_url},
+                                      tmp_path)  # fmt: skip
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        await telegram.stop()
+    assert process.returncode == 2, err.decode()[-2000:]
+    assert "rejected TELEGRAM_BOT_TOKEN" in err.decode() and "Traceback" not in err.decode()
+    assert wrong not in (out + err).decode() and wrong.split(":")[1] not in (out + err).decode()
+
+
+async def test_runs_answers_logs_no_token_and_stops_on_sigterm(tmp_path: Path) -> None:
+    telegram = FakeTelegram()
+    await telegram.start()
+    try:
+        process = await start_process({"TELEGRAM_BOT_TOKEN": telegram.token,
+                                       "TELEGRAM_API_BASE_URL": telegram.base_url, "LOG_LEVEL": "DEBUG"}, tmp_path)  # fmt: skip
+        await telegram.wait_for(lambda: telegram.sent(method="setMyCommands"), timeout=30)
+        waiting = asyncio.ensure_future(telegram.reply_to(111, timeout=20))
+        await asyncio.sleep(0)
+        telegram.send_text(111, "hva sier avtalen om sykkel?")
+        assert "Tiltak 3.2" in (await waiting).params["text"]
+        process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+        stopped_in = time.monotonic() - started
+    finally:
+        await telegram.stop()
+    log = (out + err).decode()
+    assert process.returncode == 0, log[-2000:]
+    assert stopped_in < 5, stopped_in
+    assert telegram.token not in log and telegram.token.split(":")[1] not in log
+    assert "[token]" in log  # DEBUG lines that held it were redacted, not dropped
+    info_and_up = [line for line in log.splitlines() if " DEBUG " not in line]
+    assert not any("sykkel" in line for line in info_and_up), "the question reached a log line above DEBUG"
+    assert (tmp_path / "bot.sqlite3").exists()

@@ -1,0 +1,63 @@
+"""The command line as an operator and score.py use it: real processes, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from .conftest import REPO_DIR
+
+
+def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"} | (env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, cwd=REPO_DIR,
+        env=environment, timeout=60,
+    )  # fmt: skip
+
+
+def test_ask_prints_the_answer() -> None:
+    result = run("ask", "hva sier avtalen om sykkel?")
+    assert result.returncode == 0
+    assert "Tiltak 3.2" in result.stdout and "*sykkel*" in result.stdout
+
+
+def test_ask_says_when_the_agreement_is_silent() -> None:
+    result = run("ask", "legevakt")
+    assert result.returncode == 0 and "finner ikke noe om" in result.stdout
+
+
+def test_ask_json_reads_many_questions_from_stdin() -> None:
+    result = run("ask", "--json", stdin="sykkel\nlegevakt\n3.2\n")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["query"] for r in records] == ["sykkel", "legevakt", "3.2"]
+    assert {r["id"] for r in records[0]["results"][:3]} == {"3.2", "3.3", "3.8"}
+    assert records[1]["results"] == []
+    assert records[2]["results"][0] == {"id": "3.2", "score": 100.0}
+
+
+def test_ask_json_with_a_question_argument() -> None:
+    records = [json.loads(line) for line in run("ask", "--json", "buss").stdout.splitlines()]
+    assert len(records) == 1 and records[0]["results"][0]["id"] == "3.4"
+
+
+def test_bad_usage_exits_2_with_a_short_message() -> None:
+    for args in (("frobnicate",), ("ask", "--nope"), ("stats", "--limit", "many")):
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert "usage:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_chat_in_the_terminal() -> None:
+    result = run("chat", stdin="/innhold\n3\nbuss\n/tiltak 1.8\n")
+    assert result.returncode == 0
+    out = result.stdout
+    assert "Innhold i avtalen" in out and "Innsatsområde 3" in out  # pressed button [3]
+    assert "Tiltak 3.4" in out and "fag- og svennebrev" in out and "Ha det!" in out
+
+
+def test_no_command_without_a_token_opens_the_chat() -> None:
+    result = run(stdin="sykkel\n")
+    assert result.returncode == 0 and "Terminalchat" in result.stdout and "Tiltak 3.8" in result.stdout
