@@ -7,6 +7,7 @@ Telegram: chat types, mentions, buttons, inline results, retries and errors.
 from __future__ import annotations
 
 import asyncio
+import os
 import contextlib
 import logging
 import re
@@ -58,6 +59,9 @@ from bot.storage import Database, StorageError, open_database
 logger = logging.getLogger("bot")
 
 SEND_ATTEMPTS = 3
+# Updates handled at once, and as many connections to the Bot API. More is slower: httpcore spends its time
+# matching requests to connections (measured: 256 gave 177 updates/s, 16 gave 262, 4 gave 370; README).
+CONCURRENT_UPDATES = int(os.environ.get("BOT_CONCURRENCY", "4"))
 RETRY_DELAYS = (0.5, 2.0)
 
 
@@ -296,7 +300,8 @@ def build_application(
         .base_url(settings.api_base_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .concurrent_updates(True)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .connection_pool_size(CONCURRENT_UPDATES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
