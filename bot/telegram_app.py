@@ -7,9 +7,9 @@ Telegram: chat types, mentions, buttons, inline results, retries and errors.
 from __future__ import annotations
 
 import asyncio
-import os
 import contextlib
 import logging
+import os
 import re
 import sys
 from collections.abc import Awaitable, Callable
