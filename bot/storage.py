@@ -13,10 +13,14 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
+
+from bot.dates import OSLO, Lead, parse_lead_list
+from bot.milestones import Milestone
+from bot.reminders import DeliveryKey, Subscription
 
 DEFAULT_DATABASE_URL = "sqlite:///data/bot.sqlite3"
 
@@ -42,6 +46,34 @@ MIGRATIONS: list[list[str]] = [
             chat_type TEXT NOT NULL
         )""",
         "CREATE INDEX questions_answered ON questions (answered)",
+    ],
+    [
+        """CREATE TABLE subscriptions (
+            chat_id {bigint} NOT NULL,
+            milestone_id TEXT NOT NULL,
+            leads TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, milestone_id)
+        )""",
+        """CREATE TABLE milestones (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            measure_id TEXT NOT NULL,
+            place TEXT,
+            recurrence TEXT NOT NULL,
+            starts_at TEXT,
+            removed BOOLEAN NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE deliveries (
+            milestone_id TEXT NOT NULL,
+            occurrence TEXT NOT NULL,
+            lead TEXT NOT NULL,
+            chat_id {bigint} NOT NULL,
+            status TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (milestone_id, occurrence, lead, chat_id)
+        )""",
     ],
 ]
 
@@ -102,7 +134,7 @@ class Database:
     # -- statements ------------------------------------------------------------------------------------
     def _sql(self, statement: str) -> str:
         primary = "INTEGER PRIMARY KEY AUTOINCREMENT" if self.dialect == "sqlite" else "BIGSERIAL PRIMARY KEY"
-        statement = statement.replace("{id}", primary)
+        statement = statement.replace("{id}", primary).replace("{bigint}", "BIGINT")
         return statement.replace("?", "%s") if self.dialect == "postgresql" else statement
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -182,6 +214,112 @@ class Database:
     def question_count(self) -> tuple[int, int]:
         rows = self.execute("SELECT COUNT(*), SUM(CASE WHEN answered THEN 1 ELSE 0 END) FROM questions")
         return int(rows[0][0]), int(rows[0][1] or 0)
+
+    # -- subscriptions -------------------------------------------------------------------------------------
+    def subscribe(self, chat_id: int, milestone_id: str, leads: tuple[Lead, ...], now: datetime) -> None:
+        """Subscribe a chat (to one milestone or ALL); subscribing again changes the lead times."""
+        self.execute(
+            "INSERT INTO subscriptions (chat_id, milestone_id, leads, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (chat_id, milestone_id) DO UPDATE SET leads = excluded.leads",
+            (chat_id, milestone_id, ",".join(str(lead) for lead in leads), now.isoformat()),
+        )
+
+    def unsubscribe(self, chat_id: int, milestone_id: str | None = None) -> int:
+        """Remove one subscription, or all of a chat's (None); how many there were."""
+        if milestone_id is None:
+            rows = self.execute("DELETE FROM subscriptions WHERE chat_id = ? RETURNING chat_id", (chat_id,))
+        else:
+            rows = self.execute(
+                "DELETE FROM subscriptions WHERE chat_id = ? AND milestone_id = ? RETURNING chat_id",
+                (chat_id, milestone_id),
+            )
+        return len(rows)
+
+    def subscriptions(self, chat_id: int | None = None) -> list[Subscription]:
+        if chat_id is None:
+            rows = self.execute("SELECT chat_id, milestone_id, leads, created_at FROM subscriptions")
+        else:
+            rows = self.execute(
+                "SELECT chat_id, milestone_id, leads, created_at FROM subscriptions WHERE chat_id = ?", (chat_id,)
+            )
+        return [
+            Subscription(int(row[0]), str(row[1]), parse_lead_list(str(row[2])), datetime.fromisoformat(str(row[3])))
+            for row in rows
+        ]
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: its subscriptions and delivery log follow it."""
+        with self.transaction():
+            self.execute(
+                "DELETE FROM subscriptions WHERE chat_id = ? AND milestone_id IN "
+                "(SELECT milestone_id FROM subscriptions WHERE chat_id = ?)",
+                (new_chat_id, old_chat_id),
+            )
+            self.execute("UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id))
+            self.execute(
+                "UPDATE deliveries SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d "
+                "WHERE d.chat_id = ? AND d.milestone_id = deliveries.milestone_id "
+                "AND d.occurrence = deliveries.occurrence AND d.lead = deliveries.lead)",
+                (new_chat_id, old_chat_id, new_chat_id),
+            )
+
+    # -- the delivery log ------------------------------------------------------------------------------
+    def record_delivery(self, key: DeliveryKey, status: str) -> None:
+        """Log a reminder as handled (sent, superseded, blocked, failed); a logged reminder is never sent again."""
+        milestone_id, occurrence, lead, chat_id = key
+        self.execute(
+            "INSERT INTO deliveries (milestone_id, occurrence, lead, chat_id, status, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (milestone_id, occurrence, lead, chat_id) DO NOTHING",
+            (milestone_id, occurrence, lead, chat_id, status, datetime.now(UTC).isoformat()),
+        )
+
+    def delivered(self, since: date) -> set[DeliveryKey]:
+        """The logged reminders of events from `since` on (older ones can never fall due again)."""
+        rows = self.execute(
+            "SELECT milestone_id, occurrence, lead, chat_id FROM deliveries WHERE occurrence >= ?",
+            (since.isoformat(),),
+        )
+        return {(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows}
+
+    def delivery_statuses(self) -> dict[str, int]:
+        rows = self.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status")
+        return {str(row[0]): int(row[1]) for row in rows}
+
+    # -- milestone edits -------------------------------------------------------------------------------
+    def save_milestone(self, milestone: Milestone) -> None:
+        self.execute(
+            "INSERT INTO milestones (id, title, measure_id, place, recurrence, starts_at, removed, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
+            "measure_id = excluded.measure_id, place = excluded.place, recurrence = excluded.recurrence, "
+            "starts_at = excluded.starts_at, removed = excluded.removed, updated_at = excluded.updated_at",
+            (
+                milestone.id,
+                milestone.title,
+                milestone.measure_id,
+                milestone.place,
+                milestone.recurrence,
+                milestone.starts_at.isoformat() if milestone.starts_at else None,
+                milestone.removed,
+                datetime.now(UTC).isoformat(),
+            ),
+        )
+
+    def stored_milestones(self) -> list[Milestone]:
+        rows = self.execute(
+            "SELECT id, title, measure_id, place, recurrence, starts_at, removed FROM milestones ORDER BY id"
+        )
+        return [
+            Milestone(
+                id=str(r[0]),
+                title=str(r[1]),
+                measure_id=str(r[2]),
+                place=str(r[3]) if r[3] is not None else None,
+                recurrence=str(r[4]),
+                starts_at=datetime.fromisoformat(str(r[5])).astimezone(OSLO) if r[5] else None,
+                removed=bool(r[6]),
+            )
+            for r in rows
+        ]
 
 
 def open_database(url: str) -> Database:
