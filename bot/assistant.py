@@ -7,10 +7,14 @@ always say the same thing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot import commands, texts
+from bot.dates import OSLO
 from bot.knowledge import Agreement, Area, Measure, Section
+from bot.milestone_desk import MilestoneDesk, is_when_question
 from bot.render import (
     ANSWER_TEXT_LIMIT,
     MAX_CALLBACK_DATA,
@@ -26,6 +30,7 @@ from bot.render import (
 )
 from bot.search import Hit, SearchIndex
 from bot.search.engine import Kind
+from bot.storage import Database
 
 PAGE_SIZE = 3
 MAX_QUERY = 256  # Telegram's inline query limit; longer questions are searched by their beginning
@@ -51,9 +56,17 @@ class InlineArticle:
 
 
 class Assistant:
-    def __init__(self, agreement: Agreement, index: SearchIndex) -> None:
+    def __init__(
+        self,
+        agreement: Agreement,
+        index: SearchIndex,
+        desk: MilestoneDesk | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(OSLO),
+    ) -> None:
         self.agreement = agreement
         self.index = index
+        self.desk = desk
+        self.clock = clock
 
     # -- questions -------------------------------------------------------------------------------------
     def answer(self, question: str, offset: int = 0) -> Answer:
@@ -65,7 +78,11 @@ class Assistant:
         if not hits:
             return Answer(self._no_answer(query), False, None)
         header = texts.ANSWER_HEADER if offset == 0 else texts.ANSWER_MORE_HEADER
-        reply = self._hits_reply(header.format(query=escape(query)), hits[offset:], more=self._more_for(query))
+        lines = [header.format(query=escape(query))]
+        if offset == 0 and self.desk is not None and is_when_question(query):
+            when = self.desk.when_lines([hit.id for hit in hits[:PAGE_SIZE]], self.clock())
+            lines = [*when, "", *lines] if when else lines
+        reply = self._hits_reply("\n".join(lines), hits[offset:], more=self._more_for(query))
         return Answer(reply, True, hits[0].id)
 
     def is_measure_number(self, text: str) -> str | None:
@@ -264,10 +281,13 @@ def _canonical_id(raw: str) -> str:
     return f"{match.group(1)}.{match.group(2).upper()}" if match else raw
 
 
-def load_assistant() -> Assistant:
-    """The assistant over the shipped knowledge; raises `DataFileError` if a data file is broken."""
+def load_assistant(database: Database | None = None) -> Assistant:
+    """The assistant over the shipped knowledge (and the database's milestone edits, if given); raises
+    `DataFileError` if a data file is broken."""
     from bot.knowledge import load_agreement
+    from bot.milestones import load_milestones
     from bot.search import build_index
 
     agreement = load_agreement()
-    return Assistant(agreement, build_index(agreement))
+    desk = MilestoneDesk(agreement, load_milestones(agreement), database)
+    return Assistant(agreement, build_index(agreement), desk)

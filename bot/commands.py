@@ -15,12 +15,19 @@ class Scope(Enum):
     GROUP = "group"
 
 
+class Permission(Enum):
+    ANYONE = "anyone"
+    CHAT_ADMIN = "chat_admin"  # in a group: its admins (or ADMIN_USER_IDS); in a private chat: the user
+    BOT_ADMIN = "bot_admin"  # group admins where given, and ADMIN_USER_IDS anywhere
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
     description: str
     usage: str
     scopes: frozenset[Scope]
+    permission: Permission = Permission.ANYONE
 
 
 BOTH = frozenset({Scope.PRIVATE, Scope.GROUP})
@@ -33,7 +40,37 @@ MEASURE = Command("tiltak", "Vis et tiltak etter nummer", "/tiltak <nummer>", BO
 CONTENTS = Command("innhold", "Bla i innsatsområder og tiltak", "/innhold", BOTH)
 ABOUT = Command("om", "Om partnerskapsavtalen", "/om", BOTH)
 
-COMMANDS: tuple[Command, ...] = (START, HELP, SEARCH, MEASURE, CONTENTS, ABOUT)
+MILESTONES = Command("milepaeler", "Milepæler og datoer", "/milepaeler", BOTH)
+SUBSCRIBE = Command(
+    "abonner", "Få påminnelser om milepæler", "/abonner [milepæl] [14d 1d 2t 30m]", BOTH, Permission.CHAT_ADMIN
+)
+UNSUBSCRIBE = Command("avslutt", "Slå av påminnelser", "/avslutt [milepæl]", BOTH, Permission.CHAT_ADMIN)
+REMINDERS = Command("varsler", "Påminnelsene i denne chatten", "/varsler", BOTH)
+SET_DATE = Command(
+    "settdato", "Sett eller flytt en dato (admin)", "/settdato <milepæl> <dato> [kl. tid]", BOTH, Permission.BOT_ADMIN
+)
+ADD_MILESTONE = Command(
+    "nymilepael", "Legg til en milepæl (admin)", "/nymilepael <navn> <tiltak> <tittel>", BOTH, Permission.BOT_ADMIN
+)
+REMOVE_MILESTONE = Command(
+    "fjernmilepael", "Fjern en milepæl (admin)", "/fjernmilepael <milepæl>", BOTH, Permission.BOT_ADMIN
+)
+
+COMMANDS: tuple[Command, ...] = (
+    START, HELP, SEARCH, MEASURE, CONTENTS, ABOUT, MILESTONES, SUBSCRIBE, UNSUBSCRIBE, REMINDERS, SET_DATE,
+    ADD_MILESTONE, REMOVE_MILESTONE,
+)  # fmt: skip
+MILESTONE_COMMANDS = (SUBSCRIBE, UNSUBSCRIBE, REMINDERS, SET_DATE, ADD_MILESTONE, REMOVE_MILESTONE)
+
+
+def allowed(command: Command, *, private: bool, is_chat_admin: bool, is_bot_admin: bool) -> bool:
+    """Who may run a command: subscriptions are the chat's own business (its admins in a group); milestone
+    edits are for ADMIN_USER_IDS anywhere and for group admins in their group."""
+    if command.permission is Permission.ANYONE:
+        return True
+    if command.permission is Permission.CHAT_ADMIN:
+        return private or is_chat_admin or is_bot_admin
+    return is_bot_admin or (not private and is_chat_admin)
 
 
 def for_scope(scope: Scope) -> list[Command]:

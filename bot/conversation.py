@@ -33,6 +33,10 @@ def command_reply(assistant: Assistant, name: str, args: str, username: str) -> 
         return assistant.contents(), None
     if name == commands.ABOUT.name:
         return assistant.about(), None
+    if name == commands.MILESTONES.name and assistant.desk is not None:
+        return assistant.desk.list_reply(assistant.clock()), None
+    if name in {c.name for c in commands.MILESTONE_COMMANDS}:
+        return Reply(texts.TELEGRAM_ONLY), None
     return Reply(texts.UNKNOWN_COMMAND), None
 
 

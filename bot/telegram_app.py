@@ -12,10 +12,8 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from telegram import (
     Bot,
@@ -32,7 +30,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -52,9 +50,13 @@ from bot import commands, texts
 from bot.assistant import Answer, Assistant, load_assistant
 from bot.conversation import command_reply, text_reply
 from bot.datafile import DataFileError
+from bot.dates import OSLO
+from bot.milestone_desk import MilestoneDesk
 from bot.render import Reply
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage import Database, StorageError, open_database
+from bot.telegram_reminders import ReminderService
+from bot.telegram_retry import with_retries
 
 logger = logging.getLogger("bot")
 
@@ -72,6 +74,7 @@ class BotData:
     assistant: Assistant | None = None
     database: Database | None = None
     settings: Settings | None = None
+    reminders: ReminderService | None = None
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
 
@@ -88,6 +91,21 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         assert self.bot_data.database is not None
         return self.bot_data.database
 
+    @property
+    def desk(self) -> MilestoneDesk:
+        assert self.bot_data.assistant is not None and self.bot_data.assistant.desk is not None
+        return self.bot_data.assistant.desk
+
+    @property
+    def reminders(self) -> ReminderService:
+        assert self.bot_data.reminders is not None
+        return self.bot_data.reminders
+
+    @property
+    def settings(self) -> Settings:
+        assert self.bot_data.settings is not None
+        return self.bot_data.settings
+
 
 # -- sending ---------------------------------------------------------------------------------------------
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -96,35 +114,6 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(button.text, callback_data=button.data) for button in row] for row in reply.buttons]
     )
-
-
-T = TypeVar("T")
-
-
-def _transient(error: Exception) -> bool:
-    """Network trouble and 5xx are worth another try; Telegram's refusals (400, 403, migration) are not."""
-    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
-
-
-def _seconds(value: object) -> float:
-    """retry_after is seconds today and a timedelta in a future python-telegram-bot."""
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return float(value) if isinstance(value, int | float) else 1.0
-
-
-async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
-    """A Bot API call retried on network errors and 5xx (the rate limiter already waits out 429)."""
-    for attempt in range(SEND_ATTEMPTS):
-        try:
-            return await call()
-        except RetryAfter as error:  # only reaches here with the rate limiter off
-            await asyncio.sleep(_seconds(error.retry_after))
-        except Exception as error:
-            if not _transient(error) or attempt == SEND_ATTEMPTS - 1:
-                raise
-            await asyncio.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
-    return await call()
 
 
 async def send(message: Message, reply: Reply, *, quote: bool = False) -> None:
@@ -155,6 +144,63 @@ async def on_command(update: Update, context: BotContext) -> None:
     group = message.chat.type != "private"
     await send(message, reply, quote=group)
     log_question(context, answer, args, message.chat.type)
+
+
+async def is_chat_admin(message: Message, context: BotContext) -> bool:
+    """A group's creator or administrators, anonymous admins (who post as the group) included."""
+    if message.chat.type == "private":
+        return False
+    if message.sender_chat is not None and message.sender_chat.id == message.chat.id:
+        return True
+    if message.from_user is None:
+        return False
+    member = await with_retries(lambda: context.bot.get_chat_member(message.chat.id, message.from_user.id))  # type: ignore[union-attr]
+    return member.status in {"creator", "administrator"}
+
+
+async def on_milestone_command(update: Update, context: BotContext) -> None:
+    """Subscriptions and milestone edits: checks who may, asks the desk, and re-plans reminders on change."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    name = message.text.split()[0].lstrip("/").split("@")[0].lower()
+    args = message.text.partition(" ")[2]
+    command = next(c for c in commands.MILESTONE_COMMANDS if c.name == name)
+    private = message.chat.type == "private"
+    user_id = message.from_user.id if message.from_user else None
+    is_bot_admin = user_id in context.settings.admin_user_ids
+    chat_admin = command.permission is not commands.Permission.ANYONE and not private
+    allowed = commands.allowed(
+        command,
+        private=private,
+        is_chat_admin=await is_chat_admin(message, context) if chat_admin else False,
+        is_bot_admin=is_bot_admin,
+    )
+    if not allowed:
+        where = texts.ADMIN_ONLY_GROUP if not private else ""
+        await send(message, Reply(texts.ADMIN_ONLY.format(where=where)), quote=not private)
+        return
+    desk, now, chat_id = context.desk, context.assistant.clock(), message.chat.id
+    handlers = {
+        commands.SUBSCRIBE.name: lambda: desk.subscribe(chat_id, args, now),
+        commands.UNSUBSCRIBE.name: lambda: desk.unsubscribe(chat_id, args),
+        commands.REMINDERS.name: lambda: desk.chat_reminders(chat_id, now),
+        commands.SET_DATE.name: lambda: desk.set_date(args, now),
+        commands.ADD_MILESTONE.name: lambda: desk.add(args),
+        commands.REMOVE_MILESTONE.name: lambda: desk.remove(args),
+    }
+    reply = await asyncio.to_thread(handlers[name])
+    await send(message, reply, quote=not private)
+    if name != commands.REMINDERS.name:
+        context.reminders.reschedule()
+
+
+async def on_migration(update: Update, context: BotContext) -> None:
+    """A group became a supergroup: its subscriptions move to the new chat id."""
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id:
+        await asyncio.to_thread(context.database.move_chat, message.chat.id, message.migrate_to_chat_id)
+        logger.info("a group became a supergroup; its subscriptions moved")
 
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:
@@ -278,7 +324,11 @@ async def register_commands(application: Application[Any, Any, Any, Any, Any, An
 
 
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Register the command menus and rebuild the reminder schedule (sending what fell due while down)."""
     await register_commands(application)
+    data: BotData = application.bot_data
+    if data.reminders is not None:
+        data.reminders.reschedule()
     logger.info("bot @%s is up", application.bot.username)
 
 
@@ -299,7 +349,9 @@ def build_application(
         .token(settings.require_token())
         .base_url(settings.api_base_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True), tzinfo=OSLO)
+        )
         .concurrent_updates(CONCURRENT_UPDATES)
         .connection_pool_size(CONCURRENT_UPDATES)
         .post_init(post_init)
@@ -310,12 +362,17 @@ def build_application(
     application = builder.build()
     data: BotData = application.bot_data
     data.assistant, data.database, data.settings = assistant, database, settings
+    if assistant.desk is not None:
+        data.reminders = ReminderService(application, assistant.desk, database, assistant.clock)
 
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     new_message = filters.UpdateType.MESSAGE
-    names = [c.name for c in commands.COMMANDS] + ["help", "søk"]
-    application.add_handler(CommandHandler([n for n in names if n.isascii()], on_command, filters=new_message))
+    milestone_names = [c.name for c in commands.MILESTONE_COMMANDS]
+    names = [c.name for c in commands.COMMANDS if c.name not in milestone_names] + ["help"]
+    application.add_handler(CommandHandler(names, on_command, filters=new_message))
+    application.add_handler(CommandHandler(milestone_names, on_milestone_command, filters=new_message))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migration))
     application.add_handler(MessageHandler(private & new_message & filters.COMMAND, on_unknown_command))
     application.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGES, on_private_text)
@@ -362,8 +419,8 @@ def run() -> int:
         return 2
     configure_logging(settings)
     try:
-        assistant = load_assistant()
         database = open_database(settings.database_url)
+        assistant = load_assistant(database)
     except (DataFileError, StorageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -78,3 +78,53 @@ CHAT_INTRO = (
 )
 CHAT_BYE = "Ha det!"
 CHAT_NO_SUCH_BUTTON = "Det er ingen knapp med det nummeret."
+
+# Milestones and reminders
+MILESTONES_HEADER = "<b>Milepæler</b>"
+MILESTONES_NONE = "Ingen milepæler er registrert."
+MILESTONE_LINE = "<b>{title}</b> (tiltak {measure}) · {when}"
+MILESTONE_PLACE = "Sted: {place}"
+MILESTONE_NOT_SET = "dato ikke fastsatt"
+MILESTONE_WHEN = "{date}, om {days}"
+MILESTONE_TODAY = "{date}, i dag"
+MILESTONE_YEARLY = "årlig"
+MILESTONE_ID_HINT = "Navn i kommandoer: <code>{id}</code>"
+MILESTONES_FOOTER = "Få påminnelser i denne chatten med /abonner."
+WHEN_HEADER = "<b>Når?</b>"
+DAYS = ("{n} dag", "{n} dager")
+
+SUBSCRIBED_ALL = "Denne chatten får nå påminnelser om alle milepæler, {leads}."
+SUBSCRIBED_ONE = "Denne chatten får nå påminnelser om <b>{title}</b>, {leads}."
+SUBSCRIBED_NO_DATE = "Merk: {titles} har ingen dato ennå; påminnelsene kommer når en dato er satt."
+UNSUBSCRIBED = "Påminnelsene er slått av for denne chatten."
+UNSUBSCRIBED_ONE = "Påminnelsene om <b>{title}</b> er slått av for denne chatten."
+NOT_SUBSCRIBED = "Denne chatten abonnerer ikke på påminnelser. Slå dem på med /abonner."
+REMINDERS_HEADER = "<b>Påminnelser i denne chatten</b>"
+REMINDERS_LINE = "• {what}: {leads}"
+REMINDERS_ALL = "alle milepæler"
+REMINDERS_NEXT = "Neste: {title}, {when}."
+UNKNOWN_MILESTONE = "Jeg kjenner ingen milepæl som heter «{name}». Se /milepaeler."
+
+ADMIN_ONLY = "Beklager, bare administratorer kan gjøre dette{where}."
+ADMIN_ONLY_GROUP = " i gruppen"
+DATE_SET = "<b>{title}</b> er satt til {when}."
+DATE_USAGE = "Skriv for eksempel <code>/settdato yrkesmesse 14.10.2027 kl. 09.00</code>."
+ADD_USAGE = "Skriv for eksempel <code>/nymilepael karrieredag 1.7 Karrieredag for ungdomsskolene</code>."
+ADDED = "Milepælen <b>{title}</b> (tiltak {measure}) er lagt til. Sett dato med <code>/settdato {id} …</code>."
+ADD_EXISTS = "Det finnes allerede en milepæl som heter «{id}»."
+ADD_BAD_ID = "Navnet «{id}» kan bare ha små bokstaver, tall og bindestrek (2–31 tegn)."
+ADD_BAD_MEASURE = "Avtalen har ikke noe tiltak {measure}."
+REMOVE_USAGE = "Skriv for eksempel <code>/fjernmilepael karrieredag</code>."
+REMOVED = "Milepælen <b>{title}</b> er fjernet."
+TELEGRAM_ONLY = "Påminnelser og endringer av milepæler gjøres i Telegram-chatten."
+SUBSCRIBE_USAGE = (
+    "Skriv for eksempel <code>/abonner</code>, <code>/abonner yrkesmesse</code> eller "
+    "<code>/abonner yrkesmesse 14d 1d</code>."
+)
+
+REMINDER = (
+    "⏰ <b>Påminnelse: {title}</b>\n{when} ({left}).\n{place}Tiltak {measure} i partnerskapsavtalen: <i>{text}</i>"
+)
+REMINDER_LEFT_DAYS = "om {days}"
+REMINDER_LEFT_HOURS = "om {hours} t {minutes} min"
+REMINDER_LEFT_MINUTES = "om {minutes} min"
