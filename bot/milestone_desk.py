@@ -216,11 +216,14 @@ class MilestoneDesk:
         days = (delivery.event_at.astimezone(OSLO).date() - now.astimezone(OSLO).date()).days
         if days >= 1:
             left = texts.REMINDER_LEFT_DAYS.format(days=days_text(days))
-        elif remaining.total_seconds() >= 3600:
-            hours, rest = divmod(int(remaining.total_seconds()) // 60, 60)
-            left = texts.REMINDER_LEFT_HOURS.format(hours=hours, minutes=rest)
         else:
-            left = texts.REMINDER_LEFT_MINUTES.format(minutes=max(1, int(remaining.total_seconds() // 60)))
+            minutes = max(1, round(remaining.total_seconds() / 60))  # sent a second late, still "om 2 min"
+            hours, rest = divmod(minutes, 60)
+            left = (
+                texts.REMINDER_LEFT_HOURS.format(hours=hours, minutes=rest)
+                if hours
+                else texts.REMINDER_LEFT_MINUTES.format(minutes=minutes)
+            )
         measure = self.agreement.measure(milestone.measure_id)
         return texts.REMINDER.format(
             title=escape(milestone.title),

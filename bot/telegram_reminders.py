@@ -54,8 +54,8 @@ class ReminderService:
             raise RuntimeError("python-telegram-bot's job-queue extra is needed for reminders")
         for job in job_queue.get_jobs_by_name(JOB_NAME):
             job.schedule_removal()
-        moment = when or self.clock()
-        job_queue.run_once(self._tick, when=max(moment, self.clock()), name=JOB_NAME)
+        delay = max(0.0, ((when or self.clock()) - self.clock()).total_seconds())  # by our clock, not the wall's
+        job_queue.run_once(self._tick, when=delay, name=JOB_NAME)
 
     async def _tick(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
         await self.run_once()

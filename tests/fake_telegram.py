@@ -93,6 +93,7 @@ class FakeTelegram:
             if self.faults[method]:
                 call.ok = False
                 status, body = self.faults[method].popleft()
+                self.rejected.append((method, body["description"]))
                 return web.json_response(body, status=status)
             handler = getattr(self, f"_api_{method}", None)
             if handler is None:

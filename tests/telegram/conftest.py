@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.assistant import Assistant
+from bot.milestone_desk import MilestoneDesk
+from bot.milestones import load_milestones
 from bot.settings import load_settings
 from bot.storage import Database, open_database
 from bot.telegram_app import build_application, post_init, post_shutdown
@@ -24,7 +27,16 @@ class RunningBot:
     database: Database
 
 
-async def start_bot(assistant: Assistant, tmp_path: Path, *, rate_limit: bool = True, **fake: Any) -> RunningBot:
+async def start_bot(
+    assistant: Assistant,
+    tmp_path: Path,
+    *,
+    rate_limit: bool = True,
+    clock: Callable[[], datetime] | None = None,
+    admin_user_ids: frozenset[int] = frozenset(),
+    **fake: Any,
+) -> RunningBot:
+    """The application over a fresh database (milestone edits and subscriptions in it) and a fake server."""
     telegram = FakeTelegram(**fake)
     await telegram.start()
     settings = replace(
@@ -33,8 +45,11 @@ async def start_bot(assistant: Assistant, tmp_path: Path, *, rate_limit: bool = 
         api_base_url=telegram.base_url,
         database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         rate_limit=rate_limit,
+        admin_user_ids=admin_user_ids,
     )
     database = open_database(settings.database_url)
+    desk = MilestoneDesk(assistant.agreement, load_milestones(assistant.agreement), database)
+    assistant = Assistant(assistant.agreement, assistant.index, desk, clock or assistant.clock)
     application = build_application(settings, assistant, database)
     await application.initialize()
     await post_init(application)  # run_polling would call it; driving by hand, we do

@@ -1,0 +1,115 @@
+"""The same storage tests on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.dates import OSLO, Lead
+from bot.milestones import Milestone
+from bot.reminders import ALL
+from bot.storage import MIGRATIONS, Database, StorageError, open_database
+
+from .storage_urls import database_url
+
+NOW = datetime(2027, 1, 10, 12, 0, tzinfo=OSLO)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    with database_url(request.param, tmp_path) as url:
+        database = open_database(url)
+        yield database
+        database.close()
+
+
+def test_migrations_reach_the_latest_version_and_are_idempotent(database: Database) -> None:
+    assert database.schema_version() == len(MIGRATIONS)
+    assert database.migrate() == len(MIGRATIONS)
+
+
+def test_a_newer_database_is_refused(database: Database) -> None:
+    database.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS) + 1,))
+    with pytest.raises(StorageError, match="newer than this bot knows"):
+        database.migrate()
+
+
+def test_subscriptions_round_trip(database: Database) -> None:
+    database.subscribe(-100, ALL, (Lead(14, "d"), Lead(1, "d")), NOW)
+    database.subscribe(7, "yrkesmesse", (Lead(2, "t"),), NOW)
+    database.subscribe(7, "yrkesmesse", (Lead(30, "m"),), NOW)  # again: new lead times
+    found = {(s.chat_id, s.milestone_id): s for s in database.subscriptions()}
+    assert found[(7, "yrkesmesse")].leads == (Lead(30, "m"),)
+    assert found[(-100, ALL)].leads == (Lead(14, "d"), Lead(1, "d")) and found[(-100, ALL)].since == NOW
+    assert database.unsubscribe(7, "fagbrevseremoni") == 0
+    assert database.unsubscribe(7) == 1
+    assert [s.chat_id for s in database.subscriptions()] == [-100]
+
+
+def test_big_chat_ids(database: Database) -> None:
+    database.subscribe(-1001234567890123, ALL, (Lead(1, "d"),), NOW)
+    assert database.subscriptions(-1001234567890123)[0].chat_id == -1001234567890123
+
+
+def test_move_chat_keeps_subscriptions_and_the_log(database: Database) -> None:
+    database.subscribe(-5, ALL, (Lead(1, "d"),), NOW)
+    database.record_delivery(("yrkesmesse", "2027-10-14", "1d", -5), "sent")
+    database.move_chat(-5, -1005)
+    assert [s.chat_id for s in database.subscriptions()] == [-1005]
+    assert database.delivered(date(2027, 1, 1)) == {("yrkesmesse", "2027-10-14", "1d", -1005)}
+
+
+def test_delivery_log_is_write_once(database: Database) -> None:
+    key = ("yrkesmesse", "2027-10-14", "14d", 42)
+    database.record_delivery(key, "sent")
+    database.record_delivery(key, "failed")  # a second write never changes the first
+    assert database.delivered(date(2027, 10, 1)) == {key}
+    assert database.delivered(date(2027, 10, 15)) == set()
+    assert database.delivery_statuses() == {"sent": 1}
+
+
+def test_milestone_edits(database: Database) -> None:
+    starts = datetime(2027, 10, 14, 9, 0, tzinfo=OSLO)
+    database.save_milestone(Milestone("yrkesmesse", "Regional yrkesmesse", "1.7", "Indre Østfold", "yearly", starts))
+    database.save_milestone(Milestone("karrieredag", "Karrieredag", "1.7", removed=True))
+    stored = {m.id: m for m in database.stored_milestones()}
+    assert stored["yrkesmesse"].starts_at == starts and stored["yrkesmesse"].place == "Indre Østfold"
+    assert stored["karrieredag"].removed and stored["karrieredag"].starts_at is None
+
+
+def test_a_failed_transaction_leaves_nothing(database: Database) -> None:
+    database.subscribe(1, ALL, (Lead(1, "d"),), NOW)
+    with pytest.raises(RuntimeError), database.transaction():
+        database.execute("DELETE FROM subscriptions")
+        raise RuntimeError("crash in the middle")
+    assert len(database.subscriptions()) == 1
+
+
+def test_question_log_and_stats(database: Database) -> None:
+    for text, answered, top in [("sykkel", True, "3.2"), ("Sykkel", True, "3.2"), ("buss", True, "3.4"),
+                                ("legevakt", False, None), ("Legevakt", False, None)]:  # fmt: skip
+        database.log_question(text, answered, top, "private")
+    assert database.question_count() == (5, 3)
+    assert [(s.label, s.count) for s in database.top_subjects(5)] == [("3.2", 2), ("3.4", 1)]
+    assert [(s.label, s.count) for s in database.unanswered(5)] == [("legevakt", 2)]
+
+
+def test_acknowledged_writes_survive_a_new_connection(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    first = open_database(url)
+    first.subscribe(9, ALL, (Lead(1, "d"),), NOW)  # no close: as if the process died here
+    second = open_database(url)
+    assert [s.chat_id for s in second.subscriptions()] == [9]
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [("mysql://x", "must start with sqlite:/// or postgresql://"), ("sqlite://", "looks like sqlite:///"),
+     ("postgresql://nobody@127.0.0.1:1/none", "cannot connect to PostgreSQL")],
+)  # fmt: skip
+def test_bad_database_urls_get_a_clear_message(url: str, problem: str) -> None:
+    with pytest.raises(StorageError, match=problem):
+        open_database(url)
