@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +56,7 @@ from bot.milestone_desk import MilestoneDesk
 from bot.render import Reply
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage import Database, StorageError, open_database
-from bot.telegram_reminders import ReminderService
+from bot.telegram_reminders import FANOUT_CONCURRENCY, ReminderService
 from bot.telegram_retry import with_retries
 
 logger = logging.getLogger("bot")
@@ -353,12 +354,12 @@ def build_application(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True), tzinfo=OSLO)
         )
         .concurrent_updates(CONCURRENT_UPDATES)
-        .connection_pool_size(CONCURRENT_UPDATES)
+        .connection_pool_size(max(CONCURRENT_UPDATES, FANOUT_CONCURRENCY))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
     if settings.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(MessageRateLimiter())
     application = builder.build()
     data: BotData = application.bot_data
     data.assistant, data.database, data.settings = assistant, database, settings
@@ -385,6 +386,36 @@ def build_application(
     application.add_handler(InlineQueryHandler(on_inline_query))
     application.add_error_handler(on_error)
     return application
+
+
+class MessageRateLimiter(AIORateLimiter):
+    """Telegram's flood limits, kept in any window rather than on average.
+
+    PTB's default buckets (30 overall, 20 per group) let a full bucket and its refill through together: up to
+    60 messages in the first second. Here the overall bucket holds one and refills 29 times a second (never
+    over 30 in a second), and a group's holds 5 and refills 15 a minute (never over 20 in a minute, with room
+    for a short exchange). Only messages count against a group; looking up a member does not.
+    """
+
+    MESSAGE_METHODS = ("send", "edit", "copy", "forward")
+
+    def __init__(self) -> None:
+        super().__init__(
+            overall_max_rate=1, overall_time_period=1 / 29, group_max_rate=5, group_time_period=20, max_retries=3
+        )
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if not endpoint.lower().startswith(self.MESSAGE_METHODS):
+            data = {key: value for key, value in data.items() if key != "chat_id"}
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
 
 class RedactingFormatter(logging.Formatter):

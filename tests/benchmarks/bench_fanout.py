@@ -1,0 +1,81 @@
+"""Fan-out benchmark: one reminder to many chats, from `python -m bot run` against the fake Bot API server.
+
+Rate limiter off: the bot's own overhead. Rate limiter on, against a fake server that enforces Telegram's
+limits (30 messages/s overall): the sustained rate, and how many 429s came back. Figures, not a test.
+
+    .venv/bin/python tests/benchmarks/bench_fanout.py [CHATS] [CHATS_WITH_LIMITER]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from bot.dates import OSLO, Lead  # noqa: E402
+from bot.milestones import Milestone  # noqa: E402
+from bot.storage import open_database  # noqa: E402
+from tests.fake_telegram import FakeTelegram  # noqa: E402
+
+
+def prepare(url: str, chats: int) -> None:
+    now = datetime.now(OSLO)
+    database = open_database(url)
+    database.save_milestone(
+        Milestone("yrkesmesse", "Regional yrkesmesse", "1.7", None, "once", now + timedelta(hours=1))
+    )
+    with database.transaction():
+        for chat_id in range(chats):
+            database.subscribe(1_000_000 + chat_id, "yrkesmesse", (Lead(2, "t"),), now - timedelta(hours=3))
+    database.close()
+
+
+async def fan_out(chats: int, limiter: bool) -> None:
+    telegram = FakeTelegram(enforce_flood_limits=limiter)
+    await telegram.start()
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bot.sqlite3"
+        prepare(url, chats)
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")} | {
+            "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.base_url,
+            "TELEGRAM_RATE_LIMIT": "on" if limiter else "off", "DATABASE_URL": url, "LOG_LEVEL": "WARNING",
+        }  # fmt: skip
+        profiling = os.environ.get("BENCH_PROFILE") and not limiter  # profile the bot's own overhead only
+        profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if profiling else []
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, *profile, "-m", "bot", "run", cwd=REPO, env=environment
+        )
+        try:
+
+            def reminders() -> list[float]:
+                return [c.at for c in telegram.sent() if "Påminnelse" in c.params["text"]]
+
+            await telegram.wait_for(lambda: reminders(), timeout=60)
+            started = time.monotonic()
+            await telegram.wait_for(lambda: len(reminders()) >= chats, timeout=chats / 20 + 60)
+            times = reminders()
+            elapsed = max(times) - min(times)
+            too_many = sum(1 for _, description in telegram.rejected if description.startswith("Too Many"))
+            print(f"rate limiter {'on ' if limiter else 'off'}: {chats} reminders in {elapsed:.1f} s = "
+                  f"{(chats - 1) / elapsed:.0f} messages/s; 429s from the server: {too_many}; "
+                  f"waited {time.monotonic() - started:.1f} s")  # fmt: skip
+        finally:
+            process.terminate()
+            await process.wait()
+            await telegram.stop()
+
+
+async def main() -> None:
+    await fan_out(int(sys.argv[1]) if len(sys.argv) > 1 else 5000, limiter=False)
+    await fan_out(int(sys.argv[2]) if len(sys.argv) > 2 else 5000, limiter=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
