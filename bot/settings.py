@@ -7,6 +7,7 @@
 | ADMIN_USER_IDS | Telegram user ids allowed to edit milestones anywhere | none |
 | TELEGRAM_RATE_LIMIT | on/off: python-telegram-bot's AIORateLimiter (off only for benchmarks) | on |
 | LOG_LEVEL | DEBUG, INFO, WARNING … | INFO |
+| BOT_CONCURRENCY | updates handled at once (and connections to the Bot API) | 4 |
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Settings:
     admin_user_ids: frozenset[int]
     rate_limit: bool
     log_level: str
+    concurrency: int = 4
 
     def require_token(self) -> str:
         if not self.token:
@@ -66,7 +68,14 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         admin_user_ids=_user_ids(get("ADMIN_USER_IDS")),
         rate_limit=_switch("TELEGRAM_RATE_LIMIT", get("TELEGRAM_RATE_LIMIT", "on")),
         log_level=_log_level(get("LOG_LEVEL", "INFO")),
+        concurrency=_concurrency(get("BOT_CONCURRENCY", "4")),
     )
+
+
+def _concurrency(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 256:
+        raise SettingsError(f"BOT_CONCURRENCY must be a whole number from 1 to 256 (got {raw!r})")
+    return int(raw)
 
 
 def _user_ids(raw: str) -> frozenset[int]:

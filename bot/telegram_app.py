@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import re
 import sys
 from collections.abc import Callable, Coroutine
@@ -62,9 +61,6 @@ from bot.telegram_retry import with_retries
 logger = logging.getLogger("bot")
 
 SEND_ATTEMPTS = 3
-# Updates handled at once, and as many connections to the Bot API. More is slower: httpcore spends its time
-# matching requests to connections (measured: 256 gave 177 updates/s, 16 gave 262, 4 gave 370; README).
-CONCURRENT_UPDATES = int(os.environ.get("BOT_CONCURRENCY", "4"))
 RETRY_DELAYS = (0.5, 2.0)
 
 
@@ -303,7 +299,8 @@ async def on_error(update: object, context: BotContext) -> None:
     """One concise line per failure, with the update id; the traceback only at DEBUG."""
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
-    logger.error("update %s failed: %s: %s", update_id, type(error).__name__, error)
+    described = str(error) if str(error).startswith(type(error).__name__) else f"{type(error).__name__}: {error}"
+    logger.error("update %s failed: %s", update_id, described)
     logger.debug("details of the failure of update %s", update_id, exc_info=error)
     if isinstance(error, Forbidden | InvalidToken):
         return
@@ -353,14 +350,17 @@ def build_application(
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True), tzinfo=OSLO)
         )
-        .concurrent_updates(CONCURRENT_UPDATES)
-        .connection_pool_size(max(CONCURRENT_UPDATES, FANOUT_CONCURRENCY))
+        # Updates at once (BOT_CONCURRENCY). More is slower: httpcore spends its time matching requests to
+        # connections (measured: 256 gave 177 updates/s, 16 gave 262, 4 gave 370; see README).
+        .concurrent_updates(settings.concurrency)
+        .connection_pool_size(max(settings.concurrency, FANOUT_CONCURRENCY))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
     if settings.rate_limit:
         builder = builder.rate_limiter(MessageRateLimiter())
     application = builder.build()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every URL, and the URL holds the token
     data: BotData = application.bot_data
     data.assistant, data.database, data.settings = assistant, database, settings
     if assistant.desk is not None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.assistant import Assistant
 from bot.conversation import respond_to_text
+from bot.dates import OSLO
+from bot.milestone_desk import MilestoneDesk
+from bot.milestones import load_milestones
 from bot.render import Reply
+from bot.storage import open_database
 
 from .html_check import telegram_html_errors
 
@@ -117,3 +124,17 @@ def test_inline(assistant: Assistant) -> None:
 def test_any_text_gets_a_sendable_reply(assistant: Assistant, text: str) -> None:
     reply = respond_to_text(assistant, text, "bot")
     assert_sendable(reply)
+
+
+def test_when_questions_answer_with_the_milestone(assistant: Assistant, tmp_path: Path) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    desk = MilestoneDesk(assistant.agreement, load_milestones(assistant.agreement), database)
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=OSLO)
+    with_desk = Assistant(assistant.agreement, assistant.index, desk, clock=lambda: now)
+    html = with_desk.answer("når er yrkesmessa?").reply.html
+    assert "Regional yrkesmesse</b> (tiltak 1.7) · dato ikke fastsatt" in html and "Tiltak 1.7</b>" in html
+    desk.set_date("yrkesmesse 14.10.2027 kl. 10.00", now)
+    html = with_desk.answer("når er yrkesmessa?").reply.html
+    assert "torsdag 14. oktober 2027 kl. 10.00, om 319 dager" in html
+    assert "Når?" not in with_desk.answer("yrkesmessa").reply.html  # not asked when: no date block
+    database.close()

@@ -61,3 +61,20 @@ def test_chat_in_the_terminal() -> None:
 def test_no_command_without_a_token_opens_the_chat() -> None:
     result = run(stdin="sykkel\n")
     assert result.returncode == 0 and "Terminalchat" in result.stdout and "Tiltak 3.8" in result.stdout
+
+
+def test_stats_lists_subjects_and_unanswered_questions(tmp_path: object) -> None:
+    from bot.storage import open_database
+
+    url = f"sqlite:///{tmp_path}/stats.sqlite3"
+    database = open_database(url)
+    for text, answered, top in [("sykkel", True, "3.2"), ("sykkel", True, "3.2"), ("legevakt", False, None)]:
+        database.log_question(text, answered, top, "private")
+    database.close()
+    result = run("stats", env={"DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert "Questions logged: 3 (2 answered, 1 unanswered)" in result.stdout
+    assert "2  tiltak 3.2: Strategisk og kunnskapsbasert" in result.stdout
+    assert "1  legevakt" in result.stdout
+    bad = run("stats", env={"DATABASE_URL": "mysql://nope"})
+    assert bad.returncode == 2 and "DATABASE_URL must start with" in bad.stderr and "Traceback" not in bad.stderr

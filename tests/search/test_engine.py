@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.search import SearchIndex
 
@@ -83,3 +85,11 @@ def test_results_are_ordered_and_bounded(index: SearchIndex) -> None:
 def test_suggestions_for_near_misses(index: SearchIndex) -> None:
     assert "travbane" in index.suggestions("travbanne kjøring") or index.search("travbanne")
     assert index.suggestions("hei") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_unicode_is_searched_without_error(index: SearchIndex, text: str) -> None:
+    hits = index.search(text)
+    assert all(0 < hit.score <= 100 and hit.id in index.document_ids for hit in hits)
+    assert len(hits) <= 20

@@ -6,6 +6,8 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.assistant import Assistant
 
 from .conftest import RunningBot, start_bot, stop_bot
@@ -75,13 +77,18 @@ async def test_502_on_get_updates_and_recovery(running: RunningBot) -> None:
     assert "Tiltak 3.4" in reply["text"]
 
 
-async def test_blocked_user_is_logged_not_crashed(assistant: Assistant, tmp_path: Path, caplog: object) -> None:
+async def test_blocked_user_is_logged_not_crashed(
+    assistant: Assistant, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     bot = await start_bot(assistant, tmp_path)
     try:
         bot.telegram.blocked_chats.add(PRIVATE)
-        bot.telegram.send_text(PRIVATE, "buss")
+        update_id = bot.telegram.send_text(PRIVATE, "buss")
         await bot.telegram.wait_for(lambda: ("sendMessage", "Forbidden: bot was blocked by the user")
                                     in bot.telegram.rejected)  # fmt: skip
+        await asyncio.sleep(0.2)
+        failures = [r.getMessage() for r in caplog.records if r.name == "bot" and r.levelname == "ERROR"]
+        assert failures == [f"update {update_id} failed: Forbidden: bot was blocked by the user"]
         bot.telegram.blocked_chats.clear()
         assert "Tiltak 3.4" in (await ask(bot.telegram, "buss"))["text"]
     finally:
