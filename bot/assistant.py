@@ -82,7 +82,9 @@ class Assistant:
         if offset == 0 and self.desk is not None and is_when_question(query):
             when = self.desk.when_lines([hit.id for hit in hits[:PAGE_SIZE]], self.clock())
             lines = [*when, "", *lines] if when else lines
-        reply = self._hits_reply("\n".join(lines), hits[offset:], more=self._more_for(query))
+        if offset >= len(hits):
+            return Answer(Reply(texts.NO_MORE_RESULTS, ((Button(texts.BUTTON_CONTENTS, "c"),),)), True, hits[0].id)
+        reply = self._hits_reply("\n".join(lines), hits, offset, query)
         return Answer(reply, True, hits[0].id)
 
     def is_measure_number(self, text: str) -> str | None:
@@ -92,11 +94,9 @@ class Assistant:
             return None
         return _canonical_id(match.group(1))
 
-    def _more_for(self, query: str) -> str:
-        return f"q:{{offset}}:{query}"
-
-    def _hits_reply(self, header: str, hits: list[Hit], more: str) -> Reply:
-        shown, rest = hits[:PAGE_SIZE], hits[PAGE_SIZE:]
+    def _hits_reply(self, header: str, hits: list[Hit], offset: int = 0, query: str | None = None) -> Reply:
+        """One page of hits from `offset`, with buttons to read on; `query` (if any) lets "more" search again."""
+        shown, rest = hits[offset : offset + PAGE_SIZE], hits[offset + PAGE_SIZE :]
         lines = [header]
         read_all: list[Button] = []
         areas: list[str] = []
@@ -121,17 +121,17 @@ class Assistant:
             rows.append(tuple(read_all))
         rows.append(tuple(Button(texts.BUTTON_AREA.format(id=area), f"a:{area}") for area in areas[:2]))
         if rest:
-            rows.append((Button(texts.BUTTON_MORE, self._more_data(more, hits, len(shown))),))
+            rows.append((Button(texts.BUTTON_MORE, self._more_data(query, rest, offset + PAGE_SIZE)),))
         return Reply(fit(lines), tuple(rows))
 
     @staticmethod
-    def _more_data(more: str, hits: list[Hit], shown: int) -> str:
-        """Callback data for the next page: the query if it fits in 64 bytes, else the remaining ids."""
-        by_query = more.replace("{offset}", str(shown), 1) if more.startswith("q:") else ""
+    def _more_data(query: str | None, rest: list[Hit], next_offset: int) -> str:
+        """Callback data for the next page: the query and offset if they fit in 64 bytes, else the ids left."""
+        by_query = f"q:{next_offset}:{query}" if query else ""
         if by_query and len(by_query.encode()) <= MAX_CALLBACK_DATA:
             return by_query
         data = "h:"
-        for hit in hits[shown:]:
+        for hit in rest:
             candidate = data + ("," if data != "h:" else "") + hit.id
             if len(candidate.encode()) > MAX_CALLBACK_DATA:
                 break
@@ -230,7 +230,7 @@ class Assistant:
             hits = [self._hit_for(item_id) for item_id in rest.split(",")]
             found = [hit for hit in hits if hit]
             if found:
-                return self._hits_reply(texts.ANSWER_MORE_FOR_IDS, found, more="")
+                return self._hits_reply(texts.ANSWER_MORE_FOR_IDS, found)
         return Reply(texts.EXPIRED_BUTTON)
 
     def _hit_for(self, item_id: str) -> Hit | None:

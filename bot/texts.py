@@ -41,6 +41,7 @@ ANSWER_MORE_FOR_IDS = "Flere treff:"
 NO_ANSWER = "Jeg finner ikke noe om <i>{query}</i> i partnerskapsavtalen."
 NO_ANSWER_SUGGESTIONS = "Mente du: {suggestions}?"
 NO_ANSWER_BROWSE = "Du kan også bla i avtalen med /innhold."
+NO_MORE_RESULTS = "Det er ingen flere treff. Søk på nytt, eller bla i avtalen med /innhold."
 EMPTY_QUESTION = "Skriv hva du lurer på, for eksempel <i>sykkel</i> eller <i>lærlinger</i>."
 QUERY_TOO_LONG = "Spørsmålet er langt, så jeg har søkt på begynnelsen av det."
 

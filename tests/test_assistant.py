@@ -60,6 +60,15 @@ def test_more_results_page_through_and_survive_a_restart(assistant: Assistant, i
     second = restarted.on_button(more[0])
     assert "Flere treff" in second.html and second.html != first.reply.html
     assert_sendable(second)
+    # Paging on goes forward, never back to a page already shown.
+    seen, data = [first.reply.html], more[0]
+    while data:
+        page = assistant.on_button(data)
+        assert page.html not in seen
+        seen.append(page.html)
+        data = next((d for d in buttons(page) if d.startswith("q:")), "")
+    assert len(seen) == 1 + -(-len(assistant.index.search("samarbeid")[3:]) // 3)
+    assert "ingen flere treff" in assistant.on_button("q:99:samarbeid").html
 
 
 def test_long_query_pages_by_ids(assistant: Assistant) -> None:

@@ -7,6 +7,7 @@ common word in its own right and must not become "syk" + "list", "videregående"
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -26,7 +27,6 @@ def wordfreq_zipf() -> Frequency:
     from wordfreq import get_frequency_dict
 
     frequencies = get_frequency_dict("nb", wordlist="best")
-    import math
 
     def zipf(word: str) -> float:
         value = frequencies.get(word)

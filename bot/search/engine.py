@@ -195,7 +195,8 @@ class SearchIndex:
         concepts = self._concepts(_MEASURE_REF.sub(" ", query) if referenced else query)
         hits = [self._hit(index, 100.0, set()) for index in referenced]
         if concepts:
-            hits += [hit for hit in self._ranked(concepts) if hit.id not in {h.id for h in hits}]
+            named = {hit.id for hit in hits}
+            hits += [hit for hit in self._ranked(concepts) if hit.id not in named]
         return hits[:limit]
 
     def _references(self, query: str) -> list[int]:
