@@ -158,6 +158,7 @@ class SearchIndex:
             if self._postings[key].get(index, 0.0) < entry_weight:
                 self._postings[key][index] = entry_weight
             self._surface_keys[fold(surface)].add(key)
+            self._surface_keys[key].add(key)  # a typo in an inflected form is closest to the stem
             if document is not None:
                 document.surfaces.setdefault(key, set()).add(word)
 
@@ -240,7 +241,7 @@ class SearchIndex:
                 concepts.append(self._concept(content[position][0]))
             position += length
         for concept in concepts:
-            concept.weight = self._idf_of({**concept.alternatives, **{k: 1.0 for part in concept.parts for k in part}})
+            concept.weight = self._concept_weight(concept)
         return concepts
 
     def _concept(self, word: str) -> _Concept:
@@ -297,9 +298,17 @@ class SearchIndex:
         known = [self._idf[key] for key in alternatives if key in self._idf]
         return max(known) if known else self.unknown_idf
 
+    def _concept_weight(self, concept: _Concept) -> float:
+        """A word's rarity. A compound the agreement knows only half of weighs as an unknown word:
+        "ordfører" must not shrink to the weight of "fører"."""
+        if not concept.alternatives and (not concept.parts or not all(concept.parts)):
+            return self.unknown_idf
+        return self._idf_of({**concept.alternatives, **{key: 1.0 for part in concept.parts for key in part}})
+
     def _ranked(self, concepts: list[_Concept]) -> list[Hit]:
         """Documents by coverage. The question is answerable when its words are covered somewhere in the
-        agreement (each where it is best); each document then needs a share of its own."""
+        agreement (each word where it is best, a compound's parts together); each document then needs a
+        share of its own."""
         total = sum(concept.weight for concept in concepts)
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, set[str]] = defaultdict(set)
@@ -312,15 +321,14 @@ class SearchIndex:
                 part_weights = [self._idf_of(part) for part in concept.parts]
                 part_total = sum(part_weights)
                 combined: dict[int, float] = defaultdict(float)
-                parts_anywhere = 0.0
                 for part, part_weight in zip(concept.parts, part_weights, strict=True):
-                    part_best = self._best_by_document(part, matched)
-                    parts_anywhere += part_weight * max(part_best.values(), default=0.0) / part_total
-                    for index, value in part_best.items():
+                    for index, value in self._best_by_document(part, matched).items():
                         combined[index] += part_weight * value / part_total
                 for index, value in combined.items():
                     best[index] = max(best.get(index, 0.0), COMPOUND * value)
-                anywhere = max(anywhere, COMPOUND * parts_anywhere)
+                # Counted where the parts stand together: "kulturskole" is not answered by a measure on
+                # culture and another on schools.
+                anywhere = max(anywhere, COMPOUND * max(combined.values(), default=0.0))
             answerable += concept.weight * anywhere
             for index, value in best.items():
                 scores[index] += concept.weight * value
