@@ -77,3 +77,20 @@ def strip_derivation(word: str) -> str | None:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return None
+
+
+_ENDINGS = ("ene", "ane", "er", "ar", "en", "et", "a")
+_DOUBLE = re.compile(r"([bdfgklmnprst])\1")
+
+
+def base_forms(word: str) -> list[str]:
+    """Forms Snowball leaves alone because the word is short ("byer" → "by") or a derivation ("sykling" →
+    "sykl"): fallbacks for a word the agreement does not have as it stands."""
+    forms = [word[: -len(ending)] for ending in _ENDINGS if word.endswith(ending) and len(word) - len(ending) >= 2]
+    derived = strip_derivation(word)
+    return [*forms, derived] if derived else forms
+
+
+def undouble(text: str) -> str:
+    """Doubled consonants made single: "grøn"/"grønn", "bus"/"buss" meet (nynorsk spelling, hasty typing)."""
+    return _DOUBLE.sub(r"\1", text)

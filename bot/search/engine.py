@@ -20,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge import Agreement
-from bot.search.analysis import Token, fold, strip_derivation, term_key, tokenize
+from bot.search.analysis import Token, base_forms, fold, strip_derivation, term_key, tokenize, undouble
 from bot.search.compounds import CompoundSplitter
 from bot.search.lexicon import Lexicon
 
@@ -132,6 +132,9 @@ class SearchIndex:
                 elif keys:
                     self._synonym_phrases[keys].update(meant)
         self._fuzzy_choices = list(self._surface_keys)
+        self._undoubled: dict[str, set[str]] = defaultdict(set)
+        for key in [*self._postings, *self._synonyms]:
+            self._undoubled[undouble(key)].add(key)
         self._stop_phrases = {tuple(term_key(word) for word in phrase) for phrase in lexicon.stop_phrases}
 
     # -- building -------------------------------------------------------------------------------------
@@ -259,18 +262,22 @@ class SearchIndex:
             alternatives[key] = OWN
         for meant, quality in self._synonyms.get(key, {}).items():
             alternatives[meant] = max(alternatives.get(meant, 0.0), quality)
-        derived = strip_derivation(word)
-        if derived and term_key(derived) in self._postings:
-            alternatives.setdefault(term_key(derived), DERIVED)
+        if not alternatives:
+            for form in base_forms(word):
+                for meant, quality in self._alternatives_for_key(term_key(form)).items():
+                    alternatives[meant] = max(alternatives.get(meant, 0.0), DERIVED * quality)
         return alternatives
 
     def _typo_alternatives(self, word: str) -> dict[str, float]:
         """Words of the agreement or the lexicon within a few typing errors; the allowance grows with length."""
         folded = fold(word)
-        allowed = 0 if len(folded) <= 5 else 1 if len(folded) <= 8 else 2
-        if not allowed:
-            return {}
         alternatives: dict[str, float] = {}
+        for key in self._undoubled.get(undouble(term_key(word)), ()):
+            for meant, meant_quality in self._alternatives_for_key(key).items():
+                alternatives[meant] = max(alternatives.get(meant, 0.0), TYPO_BY_DISTANCE[1] * meant_quality)
+        allowed = 0 if len(folded) <= 5 else 1 if len(folded) <= 8 else 2
+        if not allowed or alternatives:
+            return alternatives
         for surface, distance, _ in process.extract(
             folded, self._fuzzy_choices, scorer=Levenshtein.distance, score_cutoff=allowed, limit=8
         ):
