@@ -42,7 +42,11 @@ class CompoundSplitter:
 
     def __init__(self, zipf: Frequency) -> None:
         self._zipf = zipf
-        self.split = lru_cache(maxsize=None)(self._split)
+        self.split = lru_cache(maxsize=100_000)(self._split)
+
+    def frequency(self, word: str) -> float:
+        """The word's zipf frequency in bokmål (0 for a word the list does not have)."""
+        return self._zipf(word)
 
     def _part_zipf(self, part: str) -> tuple[str, float]:
         """The part as a word, allowing a linking -s-/-e- at its end; its zipf."""

@@ -37,6 +37,7 @@ SYNONYM = 0.9
 DERIVED = 0.9  # sykling → sykl-
 COMPOUND = 0.85  # the question's compound matched part by part (bildeling → bil + deling)
 TYPO_BY_DISTANCE = {1: 0.85, 2: 0.75}
+REAL_WORD_ZIPF = 2.5  # words this common in bokmål are what they say, never typos of another word
 
 # The opening sections are prose about the agreement itself; where a measure says the same, it is the answer.
 KIND_PRIOR: dict[Kind, float] = {"section": 0.9, "area": 1.0, "measure": 1.0}
@@ -276,8 +277,8 @@ class SearchIndex:
             for meant, meant_quality in self._alternatives_for_key(key).items():
                 alternatives[meant] = max(alternatives.get(meant, 0.0), TYPO_BY_DISTANCE[1] * meant_quality)
         allowed = 0 if len(folded) <= 5 else 1 if len(folded) <= 8 else 2
-        if not allowed or alternatives:
-            return alternatives
+        if not allowed or alternatives or self._splitter.frequency(word) >= REAL_WORD_ZIPF:
+            return alternatives  # a real word is not a typo: "renovasjon" is not "innovasjon"
         for surface, distance, _ in process.extract(
             folded, self._fuzzy_choices, scorer=Levenshtein.distance, score_cutoff=allowed, limit=8
         ):
