@@ -14,6 +14,14 @@ from bot.render import Reply
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+(?P<args>.*))?$", re.DOTALL)
 
 
+def parse_command(text: str) -> tuple[str, str] | None:
+    """ "/sok@botnavn sykkel" → ("sok", "sykkel"); None for a message that is not a command."""
+    match = _COMMAND.match(text.strip())
+    if not match:
+        return None
+    return match.group("name").lower(), (match.group("args") or "").strip()
+
+
 def command_reply(assistant: Assistant, name: str, args: str, username: str) -> tuple[Reply, Answer | None]:
     """The reply to a command; the `Answer` too when the command was a search (for the question log)."""
     name = name.lower()
@@ -51,7 +59,7 @@ def text_reply(assistant: Assistant, text: str) -> tuple[Reply, Answer | None]:
 
 def respond_to_text(assistant: Assistant, text: str, username: str) -> Reply:
     """Everything typed in a private chat, commands included (the terminal chat's whole router)."""
-    match = _COMMAND.match(text.strip())
-    if match:
-        return command_reply(assistant, match.group("name"), match.group("args") or "", username)[0]
+    command = parse_command(text)
+    if command:
+        return command_reply(assistant, *command, username)[0]
     return text_reply(assistant, text)[0]

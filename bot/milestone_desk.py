@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from bot import texts
+from bot import commands, texts
 from bot.dates import DEFAULT_LEADS, OSLO, DateError, Lead, format_datetime, parse_datetime, parse_leads
 from bot.knowledge import Agreement
 from bot.milestones import MILESTONE_ID, Milestone, merge
@@ -93,6 +93,18 @@ class MilestoneDesk:
             if milestone.measure_id in measure_ids:
                 lines += self._lines(milestone, now)
         return [texts.WHEN_HEADER, *lines] if lines else []
+
+    def run(self, command: str, chat_id: int, args: str, now: datetime) -> Reply:
+        """A milestone command (see `bot.commands.MILESTONE_COMMANDS`), after the adapter checked who may."""
+        handlers = {
+            commands.SUBSCRIBE.name: lambda: self.subscribe(chat_id, args, now),
+            commands.UNSUBSCRIBE.name: lambda: self.unsubscribe(chat_id, args),
+            commands.REMINDERS.name: lambda: self.chat_reminders(chat_id, now),
+            commands.SET_DATE.name: lambda: self.set_date(args, now),
+            commands.ADD_MILESTONE.name: lambda: self.add(args),
+            commands.REMOVE_MILESTONE.name: lambda: self.remove(args),
+        }
+        return handlers[command]()
 
     # -- subscriptions ---------------------------------------------------------------------------------
     def _split_args(self, args: str) -> tuple[Milestone | None, str | None, tuple[Lead, ...]]:

@@ -48,7 +48,7 @@ from telegram.ext import (
 
 from bot import commands, texts
 from bot.assistant import Answer, Assistant, load_assistant
-from bot.conversation import command_reply, text_reply
+from bot.conversation import command_reply, parse_command, text_reply
 from bot.datafile import DataFileError
 from bot.dates import OSLO
 from bot.milestone_desk import MilestoneDesk
@@ -133,10 +133,10 @@ def log_question(context: BotContext, answer: Answer | None, text: str, chat_typ
 async def on_command(update: Update, context: BotContext) -> None:
     """Every command of the table in `bot.commands`; in groups the answer quotes the asker."""
     message = update.effective_message
-    if message is None or not message.text:
+    parsed = parse_command(message.text or "") if message else None
+    if message is None or parsed is None:
         return
-    name = message.text.split()[0].lstrip("/").split("@")[0]
-    args = message.text.partition(" ")[2] if " " in message.text else ""
+    name, args = parsed
     reply, answer = command_reply(context.assistant, name, args, context.bot.username)
     group = message.chat.type != "private"
     await send(message, reply, quote=group)
@@ -158,10 +158,10 @@ async def is_chat_admin(message: Message, context: BotContext) -> bool:
 async def on_milestone_command(update: Update, context: BotContext) -> None:
     """Subscriptions and milestone edits: checks who may, asks the desk, and re-plans reminders on change."""
     message = update.effective_message
-    if message is None or not message.text:
+    parsed = parse_command(message.text or "") if message else None
+    if message is None or parsed is None:
         return
-    name = message.text.split()[0].lstrip("/").split("@")[0].lower()
-    args = message.text.partition(" ")[2]
+    name, args = parsed
     command = next(c for c in commands.MILESTONE_COMMANDS if c.name == name)
     private = message.chat.type == "private"
     user_id = message.from_user.id if message.from_user else None
@@ -177,16 +177,7 @@ async def on_milestone_command(update: Update, context: BotContext) -> None:
         where = texts.ADMIN_ONLY_GROUP if not private else ""
         await send(message, Reply(texts.ADMIN_ONLY.format(where=where)), quote=not private)
         return
-    desk, now, chat_id = context.desk, context.assistant.clock(), message.chat.id
-    handlers = {
-        commands.SUBSCRIBE.name: lambda: desk.subscribe(chat_id, args, now),
-        commands.UNSUBSCRIBE.name: lambda: desk.unsubscribe(chat_id, args),
-        commands.REMINDERS.name: lambda: desk.chat_reminders(chat_id, now),
-        commands.SET_DATE.name: lambda: desk.set_date(args, now),
-        commands.ADD_MILESTONE.name: lambda: desk.add(args),
-        commands.REMOVE_MILESTONE.name: lambda: desk.remove(args),
-    }
-    reply = await asyncio.to_thread(handlers[name])
+    reply = await asyncio.to_thread(context.desk.run, name, message.chat.id, args, context.assistant.clock())
     await send(message, reply, quote=not private)
     if name != commands.REMINDERS.name:
         context.reminders.reschedule()

@@ -48,7 +48,7 @@ KEEP_FRACTION = 0.5  # results below this share of the best score are dropped
 MAX_RESULTS = 20
 
 _MEASURE_REF = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,2})(?:\.?\s?([ab])\b)?(?![\d])", re.IGNORECASE)
-_AREA_REF = re.compile(r"^(?:innsats)?(?:område|omrade|område|området)?\s*(\d{1,2})$")
+_AREA_REF = re.compile(r"^(?:innsats)?(?:området|område|omrade)?\s*(\d{1,2})$")
 
 
 @dataclass(frozen=True)
