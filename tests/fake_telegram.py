@@ -41,7 +41,7 @@ class Call:
 
 @dataclass
 class FakeTelegram:
-    token: str = "123456789:AAFakeTokenForTestsOnly_abcdefghijklmno"
+    token: str = "424242:FakeTokenForTestsOnly-not-a-real-one"  # not shaped like a real token
     bot_id: int = 4242
     username: str = "partnerbot"
     enforce_flood_limits: bool = False

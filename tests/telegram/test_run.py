@@ -33,7 +33,7 @@ async def test_rejected_token_exits_2_without_traceback_or_token(tmp_path: Path)
     telegram = FakeTelegram()
     await telegram.start()
     try:
-        wrong = "987654321:WrongTokenWrongTokenWrongToken_xyz"
+        wrong = "987654:WrongTokenWrongTokenWrongToken"
         process = await start_process({"TELEGRAM_BOT_TOKEN": wrong, "TELEGRAM_API_BASE_URL": telegram.base_url},
                                       tmp_path)  # fmt: skip
         out, err = await asyncio.wait_for(process.communicate(), 30)
