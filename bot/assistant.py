@@ -75,10 +75,16 @@ class Assistant:
         if not query:
             return Answer(Reply(texts.EMPTY_QUESTION), False, None)
         hits = self.index.search(query)
+        subject = " ".join(self.index.content_words(query))
         if not hits:
-            return Answer(self._no_answer(query), False, None)
-        header = texts.ANSWER_HEADER if offset == 0 else texts.ANSWER_MORE_HEADER
-        lines = [header.format(query=escape(query))]
+            if not subject:  # "hei", "takk", "hva sier avtalen?": nothing to search for
+                return Answer(Reply(texts.ONLY_FILLER, ((Button(texts.BUTTON_CONTENTS, "c"),),)), False, None)
+            return Answer(self._no_answer(query, subject), False, None)
+        if offset:
+            header = texts.ANSWER_MORE_HEADER.format(query=escape(subject or query))
+        else:
+            header = texts.ANSWER_HEADER.format(query=escape(subject)) if subject else texts.ANSWER_HEADER_PLAIN
+        lines = [header]
         if offset == 0 and self.desk is not None and is_when_question(query):
             when = self.desk.when_lines([hit.id for hit in hits[:PAGE_SIZE]], self.clock())
             lines = [*when, "", *lines] if when else lines
@@ -138,8 +144,8 @@ class Assistant:
             data = candidate
         return data
 
-    def _no_answer(self, query: str) -> Reply:
-        lines = [texts.NO_ANSWER.format(query=escape(query))]
+    def _no_answer(self, query: str, subject: str) -> Reply:
+        lines = [texts.NO_ANSWER.format(query=escape(subject))]
         suggestions = self.index.suggestions(query)
         if suggestions:
             lines.append(

@@ -35,8 +35,13 @@ ABOUT = (
 CONTENTS_HEADER = "<b>Innhold i avtalen</b>\nVelg et innsatsområde:"
 CONTENTS_AREA_LINE = "{id}. {title} {hashtag} ({count} tiltak)"
 
-ANSWER_HEADER = "Dette sier avtalen, for <i>{query}</i>:"
-ANSWER_MORE_HEADER = "Flere treff i avtalen, for <i>{query}</i>:"
+ANSWER_HEADER = "Dette sier avtalen om <i>{query}</i>:"
+ANSWER_HEADER_PLAIN = "Dette sier avtalen:"
+ANSWER_MORE_HEADER = "Flere treff i avtalen om <i>{query}</i>:"
+ONLY_FILLER = (
+    "Hei! Skriv hva du vil vite om partnerskapsavtalen, for eksempel <i>sykkel</i>, <i>lærlinger</i> eller "
+    "<i>når er yrkesmessa?</i> Du kan også bla i avtalen."
+)
 ANSWER_MORE_FOR_IDS = "Flere treff:"
 NO_ANSWER = "Jeg finner ikke noe om <i>{query}</i> i partnerskapsavtalen."
 NO_ANSWER_SUGGESTIONS = "Mente du: {suggestions}?"

@@ -147,3 +147,10 @@ def test_when_questions_answer_with_the_milestone(assistant: Assistant, tmp_path
     assert "torsdag 14. oktober 2027 kl. 10.00, om 319 dager" in html
     assert "Når?" not in with_desk.answer("yrkesmessa").reply.html  # not asked when: no date block
     database.close()
+
+
+def test_greetings_and_filler_get_a_pointer_not_a_failure(assistant: Assistant) -> None:
+    for text in ("hei", "Takk!", "hva sier avtalen?", "kva seier avtala"):
+        answer = assistant.answer(text)
+        assert not answer.answered and "Skriv hva du vil vite" in answer.reply.html, text
+    assert "avtalen om <i>sykkel</i>:" in assistant.answer("hva sier avtalen om sykkel?").reply.html

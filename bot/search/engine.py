@@ -190,6 +190,10 @@ class SearchIndex:
     def document_ids(self) -> list[str]:
         return [document.source.id for document in self._documents]
 
+    def content_words(self, query: str) -> list[str]:
+        """The question without filler and measure numbers, as typed ("hva sier avtalen om sykkel?" → sykkel)."""
+        return [t.surface for t in tokenize(_MEASURE_REF.sub(" ", query)) if t.surface not in self._lexicon.stopwords]
+
     def has_term(self, word: str) -> bool:
         return any(key in self._postings for key in self._keys_of(word))
 
