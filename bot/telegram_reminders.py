@@ -45,7 +45,7 @@ class ReminderService:
         self.database = database
         self.clock = clock
         self._lock = asyncio.Lock()
-        self.sent = 0  # for logs and benchmarks
+        self.retry_after = RETRY_AFTER_FAILURE
 
     def reschedule(self, when: datetime | None = None) -> None:
         """Replace the pending wake-up with one at `when` (now if None): after a start or any change."""
@@ -73,7 +73,7 @@ class ReminderService:
             failed = await self._fan_out(current.due) if current.due else 0
             next_at = current.next_at
             if failed:
-                retry_at = self.clock() + RETRY_AFTER_FAILURE
+                retry_at = self.clock() + self.retry_after
                 next_at = retry_at if next_at is None else min(next_at, retry_at)
             if current.due:
                 logger.info("reminders: %d due, %d failed and kept for a retry", len(current.due), failed)
@@ -117,7 +117,6 @@ class ReminderService:
             logger.warning("reminders: sending failed (%s); will retry", type(error).__name__)
             return False
         await asyncio.to_thread(self.database.record_delivery, _key(delivery, target), "sent")
-        self.sent += 1
         return True
 
     async def _drop_chat(self, delivery: Delivery, chat_id: int, why: str) -> None:

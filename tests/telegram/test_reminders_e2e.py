@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 
 from bot.assistant import Assistant
-from bot.dates import OSLO
+from bot.dates import OSLO, Lead
+from bot.milestones import Milestone
+from bot.storage import open_database
 
 from ..fake_telegram import FakeTelegram
 from .conftest import RunningBot, start_bot, stop_bot
@@ -93,7 +95,6 @@ async def test_blocked_migrated_and_rate_limited_chats(scheduled: tuple[RunningB
     bot, minute = scheduled
     telegram, database = bot.telegram, bot.database
     now = minute - timedelta(minutes=1)
-    from bot.dates import Lead
 
     for chat_id in (201, 202, -3003):
         database.subscribe(chat_id, "fagbrevseremoni", (Lead(3, "m"),), now)
@@ -113,9 +114,6 @@ async def test_blocked_migrated_and_rate_limited_chats(scheduled: tuple[RunningB
 
 
 async def test_reminder_due_while_down_is_sent_once_at_start(assistant: Assistant, tmp_path: Path) -> None:
-    from bot.dates import Lead
-    from bot.milestones import Milestone
-    from bot.storage import open_database
 
     real_now = datetime.now(OSLO)
     database = open_database(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
@@ -135,3 +133,22 @@ async def test_reminder_due_while_down_is_sent_once_at_start(assistant: Assistan
             assert first_run_statuses == {"sent": 1, "superseded": 1}  # the 7-day one sent, the 14-day not
         else:
             assert sent == []
+
+
+async def test_network_failure_is_retried_not_dropped(scheduled: tuple[RunningBot, datetime]) -> None:
+    bot, minute = scheduled
+    telegram, database = bot.telegram, bot.database
+    bot.application.bot_data.reminders.retry_after = timedelta(seconds=1)  # a minute in production
+    database.subscribe(401, "yrkesmesse", (Lead(2, "m"),), minute - timedelta(minutes=1))
+    for _ in range(3):  # every attempt of the first tick fails
+        telegram.inject("sendMessage", 502, "Bad Gateway")
+    fair = Milestone(
+        "yrkesmesse", "Regional yrkesmesse", "1.7", "Indre Østfold", "yearly", minute + timedelta(minutes=2)
+    )
+    database.save_milestone(fair)
+    bot.application.bot_data.reminders.reschedule()
+    await telegram.wait_for(lambda: reminders(telegram, 401), timeout=30)
+    await asyncio.sleep(1.5)
+    assert len(reminders(telegram, 401)) == 1
+    assert [d for m, d in telegram.rejected if m == "sendMessage"] == ["Bad Gateway"] * 3
+    assert database.delivery_statuses() == {"sent": 1}
