@@ -247,13 +247,13 @@ class Assistant:
         return Hit(item_id, kind, 0.0, (), "")
 
     # -- inline mode -----------------------------------------------------------------------------------
-    def inline(self, query: str, limit: int = 20) -> list[InlineArticle]:
+    def inline(self, query: str, limit: int = 50) -> list[InlineArticle]:
         """Articles for `@bot sykkel`: matching measures; the areas when the query is empty."""
         query = " ".join(query.split())[:MAX_QUERY]
         if not query:
             return [self._area_article(area) for area in self.agreement.areas]
         articles = []
-        for hit in self.index.search(query, limit=limit):
+        for hit in self.index.search(query, limit=limit):  # Telegram shows up to 50 results at once
             item = self.agreement.find(hit.id)
             if isinstance(item, Measure):
                 area = self.agreement.area(item.area_id)
