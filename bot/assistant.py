@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot import commands, texts
 from bot.dates import OSLO
-from bot.knowledge import Agreement, Area, Measure, Section
+from bot.knowledge import Agreement, Area, Measure, Section, canonical_measure_id
 from bot.milestone_desk import MilestoneDesk, is_when_question
 from bot.render import (
     ANSWER_TEXT_LIMIT,
@@ -98,7 +98,7 @@ class Assistant:
         match = _MEASURE_NUMBER.match(text)
         if not match:
             return None
-        return _canonical_id(match.group(1))
+        return canonical_measure_id(match.group(1))
 
     def _hits_reply(self, header: str, hits: list[Hit], offset: int = 0, query: str | None = None) -> Reply:
         """One page of hits from `offset`, with buttons to read on; `query` (if any) lets "more" search again."""
@@ -156,7 +156,7 @@ class Assistant:
 
     # -- browsing --------------------------------------------------------------------------------------
     def measure(self, raw_id: str) -> Reply:
-        measure_id = _canonical_id(raw_id.strip())
+        measure_id = canonical_measure_id(raw_id.strip())
         item = self.agreement.find(measure_id)
         if isinstance(item, Area):
             return self.area(item.id)
@@ -279,12 +279,6 @@ class Assistant:
             texts.INLINE_AREA_DESCRIPTION.format(hashtag=area.hashtag, count=len(area.measures)),
             fit(area_full(area)),
         )
-
-
-def _canonical_id(raw: str) -> str:
-    """ "2.1a", "2.1 A", "2.1.a" → "2.1.A"; other ids unchanged."""
-    match = re.match(r"^(\d{1,2}(?:\.\d{1,2}){1,2})\.?\s?([a-bA-B])$", raw)
-    return f"{match.group(1)}.{match.group(2).upper()}" if match else raw
 
 
 def load_assistant(database: Database | None = None) -> Assistant:

@@ -22,6 +22,12 @@ AREA_ID = re.compile(r"^[1-9]\d*$")
 SECTION_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
+def canonical_measure_id(raw: str) -> str:
+    """A measure number as people type it, as the agreement numbers it: "2.1a", "2.1 A", "2.1.a" → "2.1.A"."""
+    match = re.match(r"^(\d{1,2}(?:\.\d{1,2}){1,2})\.?\s?([a-bA-B])$", raw.strip())
+    return f"{match.group(1)}.{match.group(2).upper()}" if match else raw.strip()
+
+
 @dataclass(frozen=True)
 class Party:
     short: str

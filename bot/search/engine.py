@@ -19,7 +19,7 @@ from typing import Literal
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bot.knowledge import Agreement
+from bot.knowledge import Agreement, canonical_measure_id
 from bot.search.analysis import Token, base_forms, fold, strip_derivation, term_key, tokenize, undouble
 from bot.search.compounds import CompoundSplitter
 from bot.search.lexicon import Lexicon
@@ -212,7 +212,7 @@ class SearchIndex:
         """Measures named by number ("3.2", "tiltak 2.1 a") or an area alone ("område 3", "3")."""
         found = []
         for match in _MEASURE_REF.finditer(query):
-            measure_id = match.group(1) + (f".{match.group(2).upper()}" if match.group(2) else "")
+            measure_id = canonical_measure_id(match.group(0))
             index = self._by_id.get(measure_id, self._by_id.get(match.group(1)))
             if index is not None and index not in found:
                 found.append(index)
