@@ -4,6 +4,10 @@
 `sqlite:///:memory:`, or `postgresql://user:pass@host/db`. The schema carries a version; `migrate()` brings
 any older database up to date in one transaction per step, so a crash mid-migration leaves the old version.
 Every write commits before the call returns: an acknowledged write survives a crash.
+
+The bot calls this on its event loop, not through threads: a write is 0.2 ms on SQLite (a local round trip on
+PostgreSQL), and a thread hop per call cost more than the call (a fan-out ran at 465 messages/s through
+`asyncio.to_thread`, 604 without).
 """
 
 from __future__ import annotations
