@@ -13,10 +13,13 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
+import sys
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -345,6 +348,28 @@ class FakeTelegram:
 
     async def _api_close(self, params: dict[str, Any]) -> bool:
         return True
+
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+
+
+def bot_environment(database_url: str, telegram: FakeTelegram | None = None, **settings: str) -> dict[str, str]:
+    """The environment for `python -m bot run` against the fake server; no TELEGRAM_* setting leaks in."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    environment |= {"DATABASE_URL": database_url, "PYTHONPATH": str(REPO_DIR)}
+    if telegram is not None:
+        environment |= {"TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.base_url}
+    return environment | settings
+
+
+async def start_bot_process(
+    environment: dict[str, str], cwd: Path, *, profile_to: str | None = None, output: int | None = None
+) -> asyncio.subprocess.Process:
+    """`python -m bot run` as its own process (under cProfile if `profile_to` names a file)."""
+    profile = ["-m", "cProfile", "-o", profile_to] if profile_to else []
+    return await asyncio.create_subprocess_exec(
+        sys.executable, *profile, "-m", "bot", "run", cwd=cwd, env=environment, stdout=output, stderr=output
+    )
 
 
 class _ApiError(Exception):

@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO))
 from bot.dates import OSLO, Lead  # noqa: E402
 from bot.milestones import Milestone  # noqa: E402
 from bot.storage import open_database  # noqa: E402
-from tests.fake_telegram import FakeTelegram  # noqa: E402
+from tests.fake_telegram import FakeTelegram, bot_environment, start_bot_process  # noqa: E402
 
 
 def prepare(url: str, chats: int) -> None:
@@ -43,15 +43,11 @@ async def fan_out(chats: int, limiter: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bot.sqlite3"
         prepare(url, chats)
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")} | {
-            "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.base_url,
-            "TELEGRAM_RATE_LIMIT": "on" if limiter else "off", "DATABASE_URL": url, "LOG_LEVEL": "WARNING",
-        }  # fmt: skip
-        profiling = os.environ.get("BENCH_PROFILE") and not limiter  # profile the bot's own overhead only
-        profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if profiling else []
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, *profile, "-m", "bot", "run", cwd=REPO, env=environment
+        environment = bot_environment(
+            url, telegram, TELEGRAM_RATE_LIMIT="on" if limiter else "off", LOG_LEVEL="WARNING"
         )
+        profile_to = None if limiter else os.environ.get("BENCH_PROFILE")  # profile the bot's own overhead only
+        process = await start_bot_process(environment, REPO, profile_to=profile_to)
         try:
 
             def reminders() -> list[float]:

@@ -21,7 +21,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.fake_telegram import FakeTelegram  # noqa: E402
+from tests.fake_telegram import FakeTelegram, bot_environment, start_bot_process  # noqa: E402
 
 RATES = [float(r) for r in os.environ.get("BENCH_RATES", "200").split(",")]
 QUESTIONS = [case["q"] for case in yaml.safe_load((REPO / "tests/data/questions_dev.yaml").read_text("utf-8"))]
@@ -59,14 +59,10 @@ async def main(count: int) -> None:
     telegram = FakeTelegram()
     await telegram.start()
     with tempfile.TemporaryDirectory() as folder:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")} | {
-            "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.base_url,
-            "TELEGRAM_RATE_LIMIT": "off", "DATABASE_URL": f"sqlite:///{folder}/bot.sqlite3", "LOG_LEVEL": "WARNING",
-        }  # fmt: skip
-        profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if os.environ.get("BENCH_PROFILE") else []
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, *profile, "-m", "bot", "run", cwd=REPO, env=environment
+        environment = bot_environment(
+            f"sqlite:///{folder}/bot.sqlite3", telegram, TELEGRAM_RATE_LIMIT="off", LOG_LEVEL="WARNING"
         )
+        process = await start_bot_process(environment, REPO, profile_to=os.environ.get("BENCH_PROFILE"))
         try:
             await telegram.wait_for(lambda: telegram.sent(method="setMyCommands"), timeout=60)
             await run_load(telegram, 200, None, 1)  # warm-up

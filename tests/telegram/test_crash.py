@@ -7,9 +7,7 @@ but the bot had not yet logged at the kill: at most the sends in flight (FANOUT_
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,8 +19,7 @@ from bot.milestones import Milestone
 from bot.storage import open_database
 from bot.telegram_reminders import FANOUT_CONCURRENCY
 
-from ..conftest import REPO_DIR
-from ..fake_telegram import FakeTelegram
+from ..fake_telegram import FakeTelegram, bot_environment, start_bot_process
 
 CHATS = 1000
 
@@ -40,15 +37,8 @@ def prepare(url: str) -> None:
 
 
 async def start(telegram: FakeTelegram, url: str, folder: Path) -> asyncio.subprocess.Process:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")} | {
-        "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "TELEGRAM_RATE_LIMIT": "off", "DATABASE_URL": url, "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(REPO_DIR),
-    }  # fmt: skip
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=folder, env=environment,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
+    environment = bot_environment(url, telegram, TELEGRAM_RATE_LIMIT="off", LOG_LEVEL="WARNING")
+    return await start_bot_process(environment, folder, output=asyncio.subprocess.DEVNULL)
 
 
 def received(telegram: FakeTelegram) -> Counter[int]:

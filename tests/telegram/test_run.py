@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import time
 from pathlib import Path
 
-from ..conftest import REPO_DIR
-from ..fake_telegram import FakeTelegram
+from ..fake_telegram import FakeTelegram, bot_environment, start_bot_process
 
 
 async def start_process(env: dict[str, str], tmp_path: Path) -> asyncio.subprocess.Process:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    environment.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}", **env})
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=environment | {"PYTHONPATH": str(REPO_DIR)},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    environment = bot_environment(f"sqlite:///{tmp_path / 'bot.sqlite3'}", **env)
+    return await start_bot_process(environment, tmp_path, output=asyncio.subprocess.PIPE)
 
 
 async def test_no_token_exits_2_with_one_clear_line(tmp_path: Path) -> None:
