@@ -17,8 +17,8 @@ class Scope(Enum):
 
 class Permission(Enum):
     ANYONE = "anyone"
-    CHAT_ADMIN = "chat_admin"  # in a group: its admins (or ADMIN_USER_IDS); in a private chat: the user
-    BOT_ADMIN = "bot_admin"  # group admins where given, and ADMIN_USER_IDS anywhere
+    CHAT_ADMIN = "chat_admin"  # in a group: its admins (or partnership admins); in a private chat: the user
+    PARTNERSHIP_ADMIN = "partnership_admin"  # ADMIN_USER_IDS, and the admins of PARTNERSHIP_CHAT_ID, anywhere
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,21 @@ SUBSCRIBE = Command(
 UNSUBSCRIBE = Command("avslutt", "Slå av påminnelser", "/avslutt [milepæl]", BOTH, Permission.CHAT_ADMIN)
 REMINDERS = Command("varsler", "Påminnelsene i denne chatten", "/varsler", BOTH)
 SET_DATE = Command(
-    "settdato", "Sett eller flytt en dato (admin)", "/settdato <milepæl> <dato> [kl. tid]", BOTH, Permission.BOT_ADMIN
+    "settdato",
+    "Sett eller flytt en dato (admin)",
+    "/settdato <milepæl> <dato> [kl. tid]",
+    BOTH,
+    Permission.PARTNERSHIP_ADMIN,
 )
 ADD_MILESTONE = Command(
-    "nymilepael", "Legg til en milepæl (admin)", "/nymilepael <navn> <tiltak> <tittel>", BOTH, Permission.BOT_ADMIN
+    "nymilepael",
+    "Legg til en milepæl (admin)",
+    "/nymilepael <navn> <tiltak> <tittel>",
+    BOTH,
+    Permission.PARTNERSHIP_ADMIN,
 )
 REMOVE_MILESTONE = Command(
-    "fjernmilepael", "Fjern en milepæl (admin)", "/fjernmilepael <milepæl>", BOTH, Permission.BOT_ADMIN
+    "fjernmilepael", "Fjern en milepæl (admin)", "/fjernmilepael <milepæl>", BOTH, Permission.PARTNERSHIP_ADMIN
 )
 
 COMMANDS: tuple[Command, ...] = (
@@ -63,14 +71,15 @@ COMMANDS: tuple[Command, ...] = (
 MILESTONE_COMMANDS = (SUBSCRIBE, UNSUBSCRIBE, REMINDERS, SET_DATE, ADD_MILESTONE, REMOVE_MILESTONE)
 
 
-def allowed(command: Command, *, private: bool, is_chat_admin: bool, is_bot_admin: bool) -> bool:
-    """Who may run a command: subscriptions are the chat's own business (its admins in a group); milestone
-    edits are for ADMIN_USER_IDS anywhere and for group admins in their group."""
+def allowed(command: Command, *, private: bool, is_chat_admin: bool, is_partnership_admin: bool) -> bool:
+    """Who may run a command: subscriptions are the chat's own business (its admins in a group); milestones
+    are shared by every chat, so only the partnership's admins change them, never the admins of just any
+    group the bot was added to."""
     if command.permission is Permission.ANYONE:
         return True
     if command.permission is Permission.CHAT_ADMIN:
-        return private or is_chat_admin or is_bot_admin
-    return is_bot_admin or (not private and is_chat_admin)
+        return private or is_chat_admin or is_partnership_admin
+    return is_partnership_admin
 
 
 def for_scope(scope: Scope) -> list[Command]:

@@ -5,6 +5,7 @@
 | TELEGRAM_API_BASE_URL | Bot API server, python-telegram-bot's base_url form | https://api.telegram.org/bot |
 | DATABASE_URL | sqlite:///path or postgresql://… | sqlite:///data/bot.sqlite3 |
 | ADMIN_USER_IDS | Telegram user ids allowed to edit milestones anywhere | none |
+| PARTNERSHIP_CHAT_ID | the partnership's group: its admins may edit milestones too | none |
 | TELEGRAM_RATE_LIMIT | on/off: python-telegram-bot's AIORateLimiter (off only for benchmarks) | on |
 | LOG_LEVEL | DEBUG, INFO, WARNING … | INFO |
 | BOT_CONCURRENCY | updates handled at once (and connections to the Bot API) | 4 |
@@ -39,6 +40,7 @@ class Settings:
     rate_limit: bool
     log_level: str
     concurrency: int = 4
+    partnership_chat_id: int | None = None
 
     def require_token(self) -> str:
         if not self.token:
@@ -69,7 +71,16 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         rate_limit=_switch("TELEGRAM_RATE_LIMIT", get("TELEGRAM_RATE_LIMIT", "on")),
         log_level=_log_level(get("LOG_LEVEL", "INFO")),
         concurrency=_concurrency(get("BOT_CONCURRENCY", "4")),
+        partnership_chat_id=_chat_id(get("PARTNERSHIP_CHAT_ID")),
     )
+
+
+def _chat_id(raw: str) -> int | None:
+    if not raw:
+        return None
+    if not re.fullmatch(r"-?\d{1,20}", raw):
+        raise SettingsError(f"PARTNERSHIP_CHAT_ID must be a Telegram chat id such as -1001234567890 (got {raw!r})")
+    return int(raw)
 
 
 def _concurrency(raw: str) -> int:

@@ -137,16 +137,42 @@ async def on_command(update: Update, context: BotContext) -> None:
     log_question(context, answer, args, message.chat.type)
 
 
-async def is_chat_admin(message: Message, context: BotContext) -> bool:
-    """A group's creator or administrators, anonymous admins (who post as the group) included."""
-    if message.chat.type == "private":
-        return False
-    if message.sender_chat is not None and message.sender_chat.id == message.chat.id:
+async def is_admin_of(chat_id: int, message: Message, context: BotContext) -> bool:
+    """The creator or an administrator of `chat_id`, anonymous admins (who post as that group) included."""
+    if message.sender_chat is not None and message.sender_chat.id == chat_id:
         return True
     if message.from_user is None:
         return False
-    member = await with_retries(lambda: context.bot.get_chat_member(message.chat.id, message.from_user.id))  # type: ignore[union-attr]
+    user_id = message.from_user.id
+    try:
+        member = await with_retries(lambda: context.bot.get_chat_member(chat_id, user_id))
+    except BadRequest as error:  # the bot is not in that chat, or the chat is gone
+        logger.warning("cannot look up a member of chat %s: %s", chat_id, error)
+        return False
     return member.status in {"creator", "administrator"}
+
+
+async def is_partnership_admin(message: Message, context: BotContext) -> bool:
+    """ADMIN_USER_IDS anywhere, and the admins of the partnership's own group (PARTNERSHIP_CHAT_ID)."""
+    if message.from_user is not None and message.from_user.id in context.settings.admin_user_ids:
+        return True
+    partnership_chat = context.settings.partnership_chat_id
+    return partnership_chat is not None and await is_admin_of(partnership_chat, message, context)
+
+
+async def may_run(command: commands.Command, message: Message, context: BotContext) -> bool:
+    """`commands.allowed`, asking Telegram only what the decision needs."""
+    if command.permission is commands.Permission.ANYONE:
+        return True
+    private = message.chat.type == "private"
+    partnership_admin = await is_partnership_admin(message, context)
+    chat_admin = (
+        command.permission is commands.Permission.CHAT_ADMIN
+        and not private
+        and not partnership_admin
+        and await is_admin_of(message.chat.id, message, context)
+    )
+    return commands.allowed(command, private=private, is_chat_admin=chat_admin, is_partnership_admin=partnership_admin)
 
 
 async def on_milestone_command(update: Update, context: BotContext) -> None:
@@ -158,18 +184,13 @@ async def on_milestone_command(update: Update, context: BotContext) -> None:
     name, args = parsed
     command = next(c for c in commands.MILESTONE_COMMANDS if c.name == name)
     private = message.chat.type == "private"
-    user_id = message.from_user.id if message.from_user else None
-    is_bot_admin = user_id in context.settings.admin_user_ids
-    chat_admin = command.permission is not commands.Permission.ANYONE and not private
-    allowed = commands.allowed(
-        command,
-        private=private,
-        is_chat_admin=await is_chat_admin(message, context) if chat_admin else False,
-        is_bot_admin=is_bot_admin,
-    )
-    if not allowed:
-        where = texts.ADMIN_ONLY_GROUP if not private else ""
-        await send(message, Reply(texts.ADMIN_ONLY.format(where=where)), quote=not private)
+    if not await may_run(command, message, context):
+        refusal = (
+            texts.PARTNERSHIP_ADMIN_ONLY
+            if command.permission is commands.Permission.PARTNERSHIP_ADMIN
+            else (texts.ADMIN_ONLY.format(where=texts.ADMIN_ONLY_GROUP))
+        )
+        await send(message, Reply(refusal), quote=not private)
         return
     reply = context.desk.run(name, message.chat.id, args, context.assistant.clock())
     await send(message, reply, quote=not private)

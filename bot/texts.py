@@ -113,6 +113,10 @@ UNKNOWN_MILESTONE = "Jeg kjenner ingen milepæl som heter «{name}». Se /milepa
 
 ADMIN_ONLY = "Beklager, bare administratorer kan gjøre dette{where}."
 ADMIN_ONLY_GROUP = " i gruppen"
+PARTNERSHIP_ADMIN_ONLY = (
+    "Beklager, bare partnerskapets administratorer kan endre milepælene. De gjelder for alle chatter som bruker "
+    "boten, så endringer gjøres av de som er satt opp som administratorer for partnerskapet."
+)
 DATE_SET = "<b>{title}</b> er satt til {when}."
 DATE_USAGE = "Skriv for eksempel <code>/settdato yrkesmesse 14.10.2027 kl. 09.00</code>."
 ADD_USAGE = "Skriv for eksempel <code>/nymilepael karrieredag 1.7 Karrieredag for ungdomsskolene</code>."

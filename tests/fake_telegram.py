@@ -343,7 +343,7 @@ class FakeTelegram:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
         for member in self.chat_admins.get(chat_id, []):
             if member["user"]["id"] == user_id:
-                return member
+                return {**ADMINISTRATOR_RIGHTS, **member} if member["status"] == "administrator" else member
         return {"status": "member", "user": self.user(user_id)}
 
     async def _api_close(self, params: dict[str, Any]) -> bool:
@@ -351,6 +351,11 @@ class FakeTelegram:
 
 
 REPO_DIR = Path(__file__).resolve().parents[1]
+# The fields Telegram sends with every ChatMemberAdministrator.
+ADMINISTRATOR_RIGHTS = {"can_be_edited": False, "is_anonymous": False} | dict.fromkeys(
+    ("can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+     "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+     "can_delete_stories"), True)  # fmt: skip
 
 
 def bot_environment(database_url: str, telegram: FakeTelegram | None = None, **settings: str) -> dict[str, str]:

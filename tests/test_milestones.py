@@ -104,17 +104,24 @@ def test_when_questions(desk: MilestoneDesk) -> None:
 
 
 @pytest.mark.parametrize(
-    ("command", "private", "chat_admin", "bot_admin", "expected"),
+    ("command", "private", "chat_admin", "partnership_admin", "expected"),
     [(commands.SEARCH, False, False, False, True),
      (commands.SUBSCRIBE, True, False, False, True),  # a private chat is the user's own
      (commands.SUBSCRIBE, False, False, False, False),  # a group member who is not an admin
-     (commands.SUBSCRIBE, False, True, False, True),
-     (commands.SET_DATE, True, False, False, False),  # private, not in ADMIN_USER_IDS
+     (commands.SUBSCRIBE, False, True, False, True),  # a group's admins manage its subscriptions
+     (commands.SUBSCRIBE, False, False, True, True),
+     (commands.SET_DATE, True, False, False, False),  # private, not a partnership admin
      (commands.SET_DATE, True, False, True, True),
-     (commands.SET_DATE, False, True, False, True),  # group admins edit milestones in their group
+     (commands.SET_DATE, False, True, False, False),  # the admin of just any group does not edit shared milestones
+     (commands.ADD_MILESTONE, False, True, False, False),
+     (commands.REMOVE_MILESTONE, False, True, False, False),
+     (commands.SET_DATE, False, True, True, True),
      (commands.SET_DATE, False, False, False, False),
      (commands.REMINDERS, False, False, False, True)],
 )  # fmt: skip
-def test_permissions(command: commands.Command, private: bool, chat_admin: bool, bot_admin: bool,
+def test_permissions(command: commands.Command, private: bool, chat_admin: bool, partnership_admin: bool,
                      expected: bool) -> None:  # fmt: skip
-    assert commands.allowed(command, private=private, is_chat_admin=chat_admin, is_bot_admin=bot_admin) is expected
+    allowed = commands.allowed(
+        command, private=private, is_chat_admin=chat_admin, is_partnership_admin=partnership_admin
+    )
+    assert allowed is expected

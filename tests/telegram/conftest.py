@@ -34,6 +34,7 @@ async def start_bot(
     rate_limit: bool = True,
     clock: Callable[[], datetime] | None = None,
     admin_user_ids: frozenset[int] = frozenset(),
+    partnership_chat_id: int | None = None,
     **fake: Any,
 ) -> RunningBot:
     """The application over a fresh database (milestone edits and subscriptions in it) and a fake server."""
@@ -46,6 +47,7 @@ async def start_bot(
         database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         rate_limit=rate_limit,
         admin_user_ids=admin_user_ids,
+        partnership_chat_id=partnership_chat_id,
     )
     database = open_database(settings.database_url)
     desk = MilestoneDesk(assistant.agreement, load_milestones(assistant.agreement), database)

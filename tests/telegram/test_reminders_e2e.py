@@ -68,7 +68,7 @@ async def test_subscribe_set_a_date_and_the_reminder_arrives_once(scheduled: tup
     assert "bare administratorer" in refused
     assert "Regional yrkesmesse" in await command(telegram, GROUP, "/abonner yrkesmesse 2m", GROUP_ADMIN)
     refused = await command(telegram, 555, f"/settdato yrkesmesse {event:%d.%m.%Y} kl. {event:%H.%M}", 555)
-    assert "bare administratorer" in refused
+    assert "partnerskapets administratorer" in refused
     reply = await command(telegram, ADMIN, f"/settdato yrkesmesse {event:%d.%m.%Y} kl. {event:%H.%M}", ADMIN)
     assert "satt til" in reply
     await telegram.wait_for(lambda: reminders(telegram, 111) and reminders(telegram, GROUP), timeout=20)
@@ -88,7 +88,7 @@ async def test_anonymous_group_admin_may_subscribe(scheduled: tuple[RunningBot, 
     anonymous = {"sender_chat": telegram.chat(GROUP, "supergroup")}
     reply = await command(telegram, GROUP, "/abonner", ANONYMOUS_ADMIN_BOT, **anonymous)
     assert "alle milepæler" in reply
-    assert "bare administratorer" in await command(telegram, GROUP, "/settdato yrkesmesse 1.1.2030", 555)
+    assert "partnerskapets administratorer" in await command(telegram, GROUP, "/settdato yrkesmesse 1.1.2030", 555)
 
 
 async def test_blocked_migrated_and_rate_limited_chats(scheduled: tuple[RunningBot, datetime]) -> None:
