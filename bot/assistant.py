@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import commands, texts
-from bot.dates import OSLO
 from bot.knowledge import Agreement, Area, Measure, Section, canonical_measure_id
-from bot.milestone_desk import MilestoneDesk, is_when_question
+from bot.milestones.dates import OSLO
+from bot.milestones.desk import MilestoneDesk, is_when_question
 from bot.render import (
     ANSWER_TEXT_LIMIT,
     MAX_CALLBACK_DATA,
@@ -285,7 +285,7 @@ def load_assistant(database: Database | None = None) -> Assistant:
     """The assistant over the shipped knowledge (and the database's milestone edits, if given); raises
     `DataFileError` if a data file is broken."""
     from bot.knowledge import load_agreement
-    from bot.milestones import load_milestones
+    from bot.milestones.model import load_milestones
     from bot.search import build_index
 
     agreement = load_agreement()

@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or ("run" if os.environ.get("TELEGRAM_BOT_TOKEN") else "chat")
     try:
         if command == "run":
-            from bot.telegram_app import run
+            from bot.telegram_adapter.app import run
 
             return run()
         if command == "stats":

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
-from bot.dates import OSLO, Lead, parse_lead_list
-from bot.milestones import Milestone
-from bot.reminders import DeliveryKey, Subscription
+from bot.milestones.dates import OSLO, Lead, parse_lead_list
+from bot.milestones.model import Milestone
+from bot.milestones.planner import DeliveryKey, Subscription
 
 DEFAULT_DATABASE_URL = "sqlite:///data/bot.sqlite3"
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from bot.assistant import Assistant
 from bot.conversation import respond_to_text
-from bot.dates import OSLO
-from bot.milestone_desk import MilestoneDesk
-from bot.milestones import load_milestones
+from bot.milestones.dates import OSLO
+from bot.milestones.desk import MilestoneDesk
+from bot.milestones.model import load_milestones
 from bot.render import Reply
 from bot.storage import open_database
 

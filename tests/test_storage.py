@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.dates import OSLO, Lead
-from bot.milestones import Milestone
-from bot.reminders import ALL
+from bot.milestones.dates import OSLO, Lead
+from bot.milestones.model import Milestone
+from bot.milestones.planner import ALL
 from bot.storage import MIGRATIONS, Database, StorageError, open_database
 
 from .storage_urls import database_url

@@ -19,8 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from bot.dates import OSLO, Lead  # noqa: E402
-from bot.milestones import Milestone  # noqa: E402
+from bot.milestones.dates import OSLO, Lead  # noqa: E402
+from bot.milestones.model import Milestone  # noqa: E402
 from bot.storage import open_database  # noqa: E402
 from tests.fake_telegram import FakeTelegram, bot_environment, start_bot_process  # noqa: E402
 

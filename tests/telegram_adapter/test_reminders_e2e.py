@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from bot.assistant import Assistant
-from bot.dates import OSLO, Lead
-from bot.milestones import Milestone
+from bot.milestones.dates import OSLO, Lead
+from bot.milestones.model import Milestone
 from bot.storage import open_database
 
 from ..fake_telegram import FakeTelegram

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from bot.assistant import Assistant
-from bot.milestone_desk import MilestoneDesk
-from bot.milestones import load_milestones
+from bot.milestones.desk import MilestoneDesk
+from bot.milestones.model import load_milestones
 from bot.settings import load_settings
 from bot.storage import Database, open_database
-from bot.telegram_app import build_application, post_init, post_shutdown
+from bot.telegram_adapter.app import build_application, post_init, post_shutdown
 
 from ..fake_telegram import FakeTelegram
 

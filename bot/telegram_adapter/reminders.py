@@ -18,11 +18,11 @@ from typing import Any
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, CallbackContext
 
-from bot.dates import OSLO
-from bot.milestone_desk import MilestoneDesk
-from bot.reminders import Delivery, plan
+from bot.milestones.dates import OSLO
+from bot.milestones.desk import MilestoneDesk
+from bot.milestones.planner import Delivery, plan
 from bot.storage import Database
-from bot.telegram_retry import with_retries
+from bot.telegram_adapter.retry import with_retries
 
 logger = logging.getLogger("bot.reminders")
 

@@ -10,11 +10,11 @@ import pytest
 
 from bot import commands
 from bot.datafile import DataFileError
-from bot.dates import OSLO
 from bot.knowledge import Agreement
-from bot.milestone_desk import MilestoneDesk, is_when_question
-from bot.milestones import MILESTONES_FILE, load_milestones
-from bot.reminders import ALL
+from bot.milestones.dates import OSLO
+from bot.milestones.desk import MilestoneDesk, is_when_question
+from bot.milestones.model import MILESTONES_FILE, load_milestones
+from bot.milestones.planner import ALL
 from bot.storage import Database, open_database
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=OSLO)

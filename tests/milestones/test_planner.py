@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.dates import OSLO, Lead
-from bot.milestones import Milestone
-from bot.reminders import ALL, Subscription, plan
+from bot.milestones.dates import OSLO, Lead
+from bot.milestones.model import Milestone
+from bot.milestones.planner import ALL, Subscription, plan
 
 EVENT = datetime(2027, 10, 14, 9, 0, tzinfo=OSLO)
 FAIR = Milestone("yrkesmesse", "Regional yrkesmesse", "1.7", starts_at=EVENT)

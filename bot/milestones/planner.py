@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.dates import Lead, next_yearly
-from bot.milestones import Milestone
+from bot.milestones.dates import Lead, next_yearly
+from bot.milestones.model import Milestone
 
 ALL = "*"  # a subscription to every milestone
 

@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 from bot import datafile
-from bot.dates import OSLO
 from bot.knowledge import KNOWLEDGE_DIR, Agreement
+from bot.milestones.dates import OSLO
 
 MILESTONES_FILE = KNOWLEDGE_DIR / "milestones.yaml"
 MILESTONE_ID = re.compile(r"^[a-zæøå0-9][a-zæøå0-9-]{1,30}$")

@@ -10,10 +10,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot import commands, texts
-from bot.dates import DEFAULT_LEADS, OSLO, DateError, Lead, format_datetime, parse_datetime, parse_leads
 from bot.knowledge import Agreement
-from bot.milestones import MILESTONE_ID, Milestone, merge
-from bot.reminders import ALL, Delivery, next_occurrence
+from bot.milestones.dates import DEFAULT_LEADS, OSLO, DateError, Lead, format_datetime, parse_datetime, parse_leads
+from bot.milestones.model import MILESTONE_ID, Milestone, merge
+from bot.milestones.planner import ALL, Delivery, next_occurrence
 from bot.render import Reply, cut, escape
 from bot.search.analysis import fold, term_key
 from bot.storage import Database

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.dates import OSLO, Lead
-from bot.milestones import Milestone
+from bot.milestones.dates import OSLO, Lead
+from bot.milestones.model import Milestone
 from bot.storage import open_database
-from bot.telegram_reminders import FANOUT_CONCURRENCY
+from bot.telegram_adapter.reminders import FANOUT_CONCURRENCY
 
 from ..fake_telegram import FakeTelegram, bot_environment, start_bot_process
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.dates import OSLO, DateError, Lead, format_datetime, next_yearly, parse_datetime, parse_leads
+from bot.milestones.dates import OSLO, DateError, Lead, format_datetime, next_yearly, parse_datetime, parse_leads
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=OSLO)
 

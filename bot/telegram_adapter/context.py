@@ -1,0 +1,59 @@
+"""Typed access to what every handler shares (python-telegram-bot's `ContextTypes`)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import (
+    CallbackContext,
+    ExtBot,
+)
+
+from bot.assistant import Assistant
+from bot.milestones.desk import MilestoneDesk
+from bot.settings import Settings
+from bot.storage import Database
+from bot.telegram_adapter.reminders import ReminderService
+
+logger = logging.getLogger("bot")
+
+
+@dataclass
+class BotData:
+    """What every handler shares; filled in by `build_application`."""
+
+    assistant: Assistant | None = None
+    database: Database | None = None
+    settings: Settings | None = None
+    reminders: ReminderService | None = None
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """Typed access to the shared state."""
+
+    @property
+    def assistant(self) -> Assistant:
+        assert self.bot_data.assistant is not None
+        return self.bot_data.assistant
+
+    @property
+    def database(self) -> Database:
+        assert self.bot_data.database is not None
+        return self.bot_data.database
+
+    @property
+    def desk(self) -> MilestoneDesk:
+        assert self.bot_data.assistant is not None and self.bot_data.assistant.desk is not None
+        return self.bot_data.assistant.desk
+
+    @property
+    def reminders(self) -> ReminderService:
+        assert self.bot_data.reminders is not None
+        return self.bot_data.reminders
+
+    @property
+    def settings(self) -> Settings:
+        assert self.bot_data.settings is not None
+        return self.bot_data.settings

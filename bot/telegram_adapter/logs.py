@@ -1,0 +1,32 @@
+"""Log lines that never hold the token."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from bot.settings import Settings
+
+logger = logging.getLogger("bot")
+
+
+class RedactingFormatter(logging.Formatter):
+    """Never lets the bot token into a log line (httpx and PTB put it in URLs)."""
+
+    def __init__(self, secrets: list[str], fmt: str) -> None:
+        super().__init__(fmt)
+        self._secrets = [s for s in secrets if s]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, "[token]")
+        return text
+
+
+def configure_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter([settings.token or ""], "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # logs every URL, token included
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
