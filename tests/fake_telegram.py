@@ -403,7 +403,11 @@ class FakeTelegram:
         return True
 
     async def _api_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.chat_admins.get(int(params["chat_id"]), [])
+        chat_id = int(params["chat_id"])
+        if chat_id in self.unknown_chats:
+            raise _ApiError(400, "Bad Request: chat not found")
+        admins = self.chat_admins.get(chat_id, [])
+        return [{**ADMINISTRATOR_RIGHTS, **m} if m["status"] == "administrator" else m for m in admins]
 
     async def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])

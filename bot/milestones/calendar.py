@@ -65,17 +65,13 @@ def milestone_event(
 
 
 def alarm_trigger(lead: Lead, event_at: datetime) -> timedelta:
-    """How long before the start the alarm rings, as the bot's own reminder would. Hour and minute leads are
-    exact. A day lead rings at 09:00 Oslo time that day: whole days, then the time of day, because a
-    calendar counts the days of a trigger on the wall clock (RFC 5545 3.3.6), so daylight saving in between
-    does not shift it."""
-    reminder = lead.reminder_time(event_at).astimezone(OSLO)
-    if lead.unit != "d":
-        return reminder - event_at
+    """How long before the start the alarm rings: the bot's reminder time (a day lead at 09:00 Oslo time
+    that day) on the wall clock. icalendar writes whole days as days, which a calendar counts on the wall
+    clock, and the rest as exact hours and minutes (RFC 5545 3.3.6), so daylight saving in between does not
+    move the alarm off the bot's reminder."""
     local = event_at.astimezone(OSLO)
-    days = (local.date() - reminder.date()).days
-    wall = datetime.combine(local.date(), local.time()) - datetime.combine(local.date(), reminder.time())
-    return -(timedelta(days=days) + wall)
+    reminder = lead.reminder_time(local).astimezone(OSLO)
+    return reminder.replace(tzinfo=None) - local.replace(tzinfo=None)
 
 
 def oslo_timezone() -> Timezone:
