@@ -17,6 +17,7 @@ from telegram import (
     InputTextMessageContent,
     Message,
     MessageEntity,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import ParseMode
@@ -46,13 +47,23 @@ async def send(message: Message, reply: Reply, *, quote: bool = False) -> None:
     await with_retries(lambda: message.reply_html(reply.html, reply_markup=keyboard(reply), do_quote=quote))
 
 
-async def send_calendar(message: Message, result: CalendarFile | Reply, *, quote: bool = False) -> None:
-    """An .ics file the core made (sendDocument), or the core's message when there is nothing to put in one."""
+async def send_calendar(
+    context: BotContext, chat_id: int, result: CalendarFile | Reply, *, quote: Message | None = None
+) -> None:
+    """An .ics file the core made (sendDocument), or the core's message when there is nothing to put in one.
+    By chat id, not as a reply: a button pressed weeks later comes with an inaccessible message."""
+    replying = ReplyParameters(quote.message_id) if quote is not None else None
     if isinstance(result, Reply):
-        await send(message, result, quote=quote)
+        await with_retries(
+            lambda: context.bot.send_message(
+                chat_id, result.html, reply_markup=keyboard(result), reply_parameters=replying
+            )
+        )
         return
     await with_retries(
-        lambda: message.reply_document(result.content, filename=result.filename, caption=result.caption, do_quote=quote)
+        lambda: context.bot.send_document(
+            chat_id, result.content, filename=result.filename, caption=result.caption, reply_parameters=replying
+        )
     )
 
 
@@ -149,7 +160,7 @@ async def on_calendar_command(update: Update, context: BotContext) -> None:
     if message is None:
         return
     result = context.desk.calendar(context.assistant.clock(), message.chat.id)
-    await send_calendar(message, result, quote=message.chat.type != "private")
+    await send_calendar(context, message.chat.id, result, quote=message if message.chat.type != "private" else None)
 
 
 async def on_migration(update: Update, context: BotContext) -> None:
@@ -226,9 +237,11 @@ async def on_button(update: Update, context: BotContext) -> None:
     await with_retries(lambda: query.answer())
     milestone_id = calendar_button_target(query.data or "")
     if milestone_id is not None:  # "Legg i kalender": a file below the list, which stays as it is
-        if isinstance(query.message, Message):
+        if query.message is not None:
             chat_id = query.message.chat.id
-            await send_calendar(query.message, context.desk.calendar(context.assistant.clock(), chat_id, milestone_id))
+            await send_calendar(
+                context, chat_id, context.desk.calendar(context.assistant.clock(), chat_id, milestone_id)
+            )
         return
     reply = context.assistant.on_button(query.data or "")
     try:
