@@ -22,6 +22,7 @@ from bot.render import (
     Reply,
     area_full,
     area_heading,
+    cut,
     escape,
     fit,
     measure_block,
@@ -35,6 +36,7 @@ from bot.storage import Database
 PAGE_SIZE = 3
 MAX_QUERY = 256  # Telegram's inline query limit; longer questions are searched by their beginning
 _DEEP_LINK = re.compile(r"^(?P<kind>[ma])(?P<id>[0-9][0-9A-Za-z-]*)$")
+CALENDAR_BUTTON = "k"  # "k:<milestone id>": that milestone's next occurrence as an .ics file (≤ 2 + 62 bytes)
 _MEASURE_NUMBER = re.compile(r"^\s*(?:tiltak\s*)?(\d{1,2}(?:\.\d{1,2}){1,2}(?:\.?[a-bA-B])?)\s*\.?\s*$")
 
 
@@ -206,9 +208,27 @@ class Assistant:
             ((Button(texts.BUTTON_CONTENTS, "c"),),),
         )
 
-    def help(self, username: str) -> Reply:
-        lines = [f"{escape(c.usage)} – {escape(c.description)}" for c in commands.COMMANDS]
+    def help(self, username: str, *, private: bool = True, admin: bool = False) -> Reply:
+        """The commands this person may use here (`commands.offered`); the admin commands under their own
+        heading, and only for the partnership's admins."""
+        scope = commands.Scope.PRIVATE if private else commands.Scope.GROUP
+        offered = commands.offered(scope, chat_admin=True, partnership_admin=admin)
+        lines = [f"{escape(c.usage)} – {escape(c.description)}" for c in offered if not c.admin_only]
+        admin_lines = [f"{escape(c.usage)} – {escape(c.description)}" for c in offered if c.admin_only]
+        if admin_lines:
+            lines += ["", texts.HELP_ADMIN_HEADER, *admin_lines]
         return Reply(texts.HELP.format(commands="\n".join(lines), username=escape(username)))
+
+    def milestones(self) -> Reply:
+        """/milepaeler: the desk's list, with a "Legg i kalender" button for each milestone with a date."""
+        assert self.desk is not None
+        now = self.clock()
+        listed = self.desk.list_reply(now)
+        rows = tuple(
+            (Button(cut(texts.BUTTON_CALENDAR.format(title=m.title), 60)[0], calendar_button_data(m.id)),)
+            for m, _ in self.desk.dated(now)
+        )
+        return Reply(listed.html, listed.buttons + rows)
 
     def welcome(self, payload: str = "") -> Reply:
         """/start, or a deep link such as t.me/bot?start=m3-2 (measure 3.2) or start=a3 (area 3)."""
@@ -237,6 +257,8 @@ class Assistant:
             found = [hit for hit in hits if hit]
             if found:
                 return self._hits_reply(texts.ANSWER_MORE_FOR_IDS, found)
+        if kind == CALENDAR_BUTTON and rest:  # Telegram sends a file (see `calendar_button_target`)
+            return Reply(texts.CALENDAR_TELEGRAM_ONLY)
         return Reply(texts.EXPIRED_BUTTON)
 
     def _hit_for(self, item_id: str) -> Hit | None:
@@ -279,6 +301,16 @@ class Assistant:
             texts.INLINE_AREA_DESCRIPTION.format(hashtag=area.hashtag, count=len(area.measures)),
             fit(area_full(area)),
         )
+
+
+def calendar_button_data(milestone_id: str) -> str:
+    return f"{CALENDAR_BUTTON}:{milestone_id}"
+
+
+def calendar_button_target(data: str) -> str | None:
+    """The milestone id of a "Legg i kalender" button, or None for any other button."""
+    kind, _, milestone_id = data.partition(":")
+    return milestone_id if kind == CALENDAR_BUTTON and milestone_id else None
 
 
 def load_assistant(database: Database | None = None) -> Assistant:

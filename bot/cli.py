@@ -1,4 +1,4 @@
-"""The command line: `ask`, `chat`, `run`, `stats`. Operators read English here; chat users read Norwegian.
+"""The command line: `ask`, `chat`, `run`, `stats`, `ics`. Operators read English here; chat users read Norwegian.
 
 With no command, the bot runs on Telegram if TELEGRAM_BOT_TOKEN is set and opens the terminal chat if not,
 so a newcomer has something real to try at once.
@@ -11,10 +11,12 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from bot import render, texts
 from bot.assistant import Assistant, load_assistant
 from bot.datafile import DataFileError
+from bot.milestones.desk import CalendarFile
 from bot.render import Reply
 
 USAGE_ERROR = 2
@@ -38,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     stats = sub.add_parser("stats", help="most asked subjects and unanswered questions")
     stats.add_argument("--limit", type=int, default=15, help="rows per list (default 15)")
+    ics = sub.add_parser("ics", help="every dated milestone as an iCalendar file on stdout")
+    ics.add_argument(
+        "--chat",
+        type=int,
+        metavar="CHAT_ID",
+        help="alarms as this chat's subscriptions (default: 14 and 1 days before)",
+    )
     return parser
 
 
@@ -53,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.stats import print_stats
 
             return print_stats(args.limit)
+        if command == "ics":
+            return write_ics(args.chat)
         assistant = load_assistant()
     except DataFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -62,6 +73,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "ask":
         return ask(assistant, args.question, as_json=args.json)
     return chat(assistant)
+
+
+def write_ics(chat_id: int | None) -> int:
+    """`python -m bot ics > milepaeler.ics`: the file `/kalender` sends, from the database's milestones."""
+    from bot.milestones.dates import OSLO
+    from bot.settings import SettingsError, load_settings
+    from bot.storage import StorageError, open_database
+
+    try:
+        database = open_database(load_settings().database_url)
+    except (SettingsError, StorageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        desk = load_assistant(database).desk
+        assert desk is not None
+        result = desk.calendar(datetime.now(OSLO), chat_id)
+    finally:
+        database.close()
+    if not isinstance(result, CalendarFile):
+        print("error: no milestone has a date yet; set one in the chat with /settdato", file=sys.stderr)
+        return 1
+    sys.stdout.buffer.write(result.content)
+    sys.stdout.flush()
+    return 0
 
 
 def _lines(question: list[str]) -> Iterable[str]:

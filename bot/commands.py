@@ -29,6 +29,12 @@ class Command:
     scopes: frozenset[Scope]
     permission: Permission = Permission.ANYONE
 
+    @property
+    def admin_only(self) -> bool:
+        """Only the partnership's admins may run it (any permission beyond a chat's own business), so only
+        they see it in /hjelp and in their menus."""
+        return self.permission not in (Permission.ANYONE, Permission.CHAT_ADMIN)
+
 
 BOTH = frozenset({Scope.PRIVATE, Scope.GROUP})
 PRIVATE = frozenset({Scope.PRIVATE})
@@ -46,6 +52,7 @@ SUBSCRIBE = Command(
 )
 UNSUBSCRIBE = Command("avslutt", "Slå av påminnelser", "/avslutt [milepæl]", BOTH, Permission.CHAT_ADMIN)
 REMINDERS = Command("varsler", "Påminnelsene i denne chatten", "/varsler", BOTH)
+CALENDAR = Command("kalender", "Milepælene som kalenderfil (.ics)", "/kalender", BOTH)
 SET_DATE = Command(
     "settdato",
     "Sett eller flytt en dato (admin)",
@@ -65,8 +72,8 @@ REMOVE_MILESTONE = Command(
 )
 
 COMMANDS: tuple[Command, ...] = (
-    START, HELP, SEARCH, MEASURE, CONTENTS, ABOUT, MILESTONES, SUBSCRIBE, UNSUBSCRIBE, REMINDERS, SET_DATE,
-    ADD_MILESTONE, REMOVE_MILESTONE,
+    START, HELP, SEARCH, MEASURE, CONTENTS, ABOUT, MILESTONES, CALENDAR, SUBSCRIBE, UNSUBSCRIBE, REMINDERS,
+    SET_DATE, ADD_MILESTONE, REMOVE_MILESTONE,
 )  # fmt: skip
 MILESTONE_COMMANDS = (SUBSCRIBE, UNSUBSCRIBE, REMINDERS, SET_DATE, ADD_MILESTONE, REMOVE_MILESTONE)
 
@@ -84,3 +91,14 @@ def allowed(command: Command, *, private: bool, is_chat_admin: bool, is_partners
 
 def for_scope(scope: Scope) -> list[Command]:
     return [command for command in COMMANDS if scope in command.scopes]
+
+
+def offered(scope: Scope, *, chat_admin: bool, partnership_admin: bool) -> list[Command]:
+    """What a person may use where they are, for /hjelp and the command menus: in a private chat everyone
+    manages their own subscriptions; in a group only its admins do; the partnership's admins see all."""
+    private = scope is Scope.PRIVATE
+    return [
+        command
+        for command in for_scope(scope)
+        if allowed(command, private=private, is_chat_admin=chat_admin, is_partnership_admin=partnership_admin)
+    ]

@@ -42,7 +42,9 @@ def command_reply(assistant: Assistant, name: str, args: str, username: str) -> 
     if name == commands.ABOUT.name:
         return assistant.about(), None
     if name == commands.MILESTONES.name and assistant.desk is not None:
-        return assistant.desk.list_reply(assistant.clock()), None
+        return assistant.milestones(), None
+    if name == commands.CALENDAR.name:
+        return Reply(texts.CALENDAR_TELEGRAM_ONLY), None
     if name in {c.name for c in commands.MILESTONE_COMMANDS}:
         return Reply(texts.TELEGRAM_ONLY), None
     return Reply(texts.UNKNOWN_COMMAND), None

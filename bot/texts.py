@@ -24,6 +24,8 @@ HELP = (
     "I alle chatter kan du skrive <code>@{username} sykkel</code> for å finne et tiltak og dele det."
 )
 
+HELP_ADMIN_HEADER = "<b>For partnerskapets administratorer</b>"
+
 ABOUT = (
     "<b>{title}</b>\n\n"
     "Avtalen er inngått mellom {parties} for perioden {period}.\n\n"
@@ -130,6 +132,25 @@ TELEGRAM_ONLY = "Påminnelser og endringer av milepæler gjøres i Telegram-chat
 SUBSCRIBE_USAGE = (
     "Skriv for eksempel <code>/abonner</code>, <code>/abonner yrkesmesse</code> eller "
     "<code>/abonner yrkesmesse 14d 1d</code>."
+)
+
+# Milestones in the calendar (.ics): the file's texts are plain text, the captions HTML
+BUTTON_CALENDAR = "📅 Legg i kalender: {title}"
+CALENDAR_DESCRIPTION = "Tiltak {measure} i {agreement}:\n{text}"
+CALENDAR_ALARM = "Påminnelse: {title}"
+CALENDAR_NAME = "Partnerskapets milepæler"
+CALENDAR_CAPTION_ONE = "📅 <b>{title}</b>, {when}. Åpne filen for å legge den i kalenderen."
+CALENDAR_CAPTION_ALL = (
+    "📅 {count} milepæler med dato. Åpne filen for å legge dem i kalenderen.",
+    "📅 Én milepæl med dato. Åpne filen for å legge den i kalenderen.",
+)
+CALENDAR_NOT_SET = "<b>{title}</b> har ingen dato ennå, så det er ingenting å legge i kalenderen."
+CALENDAR_NONE_SET = "Ingen milepæler har dato ennå, så det er ingenting å legge i kalenderen."
+CALENDAR_UNDATED = "Uten dato (ikke med i filen): {titles}."
+CALENDAR_ALARMS = "Varsler i filen: {leads} (som påminnelsene i denne chatten)."
+CALENDAR_NO_ALARMS = "Filen har ingen varsler, fordi denne chatten ikke abonnerer på påminnelser (/abonner)."
+CALENDAR_TELEGRAM_ONLY = (
+    "Kalenderfilen sendes i Telegram. På kommandolinjen: <code>python -m bot ics &gt; milepaeler.ics</code>."
 )
 
 REMINDER = (

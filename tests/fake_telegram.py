@@ -1,8 +1,9 @@
 """A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests and benchmarks.
 
 It speaks the HTTP protocol python-telegram-bot speaks (form fields, non-strings JSON-encoded), long-polls
-getUpdates, records every call, and rejects what Telegram rejects: bad HTML, text over 4096 characters,
-callback data over 64 bytes, more than 50 inline results. Faults are injected per method (429 with
+getUpdates, records every call (uploaded files, as sendDocument's, with their bytes), and rejects what
+Telegram rejects: bad HTML, text over 4096 characters (a caption over 1024), callback data over 64 bytes,
+more than 50 inline results, a command menu for a chat it does not know. Faults are injected per method (429 with
 retry_after, 5xx), chats can block the bot (403) or migrate to a supergroup, and Telegram's flood limits
 (30 messages/s overall, 20 a minute per group) can be enforced.
 """
@@ -34,6 +35,15 @@ INT_FIELDS = {"chat_id", "offset", "timeout", "limit", "message_id", "user_id", 
 SENDING = {"sendMessage", "editMessageText"}
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent as a multipart upload, kept whole so a test can read it back."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
 @dataclass
 class Call:
     method: str
@@ -54,6 +64,7 @@ class FakeTelegram:
     chat_admins: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     faults: dict[str, deque[tuple[int, dict[str, Any]]]] = field(default_factory=lambda: defaultdict(deque))
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (method, description) of every 4xx we sent
+    unknown_chats: set[int] = field(default_factory=set)  # "chat not found" (a user who never opened the bot)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -120,6 +131,9 @@ class FakeTelegram:
         raw = dict(await request.post()) if request.can_read_body else dict(request.query)
         params: dict[str, Any] = {}
         for key, value in raw.items():
+            if isinstance(value, web.FileField):
+                params[key] = Upload(value.filename, value.content_type, value.file.read())
+                continue
             value = str(value)
             if key in JSON_FIELDS:
                 params[key] = json.loads(value)
@@ -194,6 +208,20 @@ class FakeTelegram:
             if c.ok and c.method == method and (chat_id is None or c.params.get("chat_id") == chat_id)
         ]
 
+    def menus(self) -> dict[tuple[Any, ...], list[str]]:
+        """The command menu Telegram would show per scope, e.g. ("all_private_chats",), ("chat", 999),
+        ("chat_member", -1001, 999): the last accepted setMyCommands for each."""
+        menus: dict[tuple[Any, ...], list[str]] = {}
+        for call in self.sent(method="setMyCommands"):
+            scope = call.params.get("scope") or {"type": "default"}
+            key = (scope["type"], *(scope[k] for k in ("chat_id", "user_id") if k in scope))
+            menus[key] = [command["command"] for command in call.params.get("commands", [])]
+        return menus
+
+    def documents(self, chat_id: int | None = None) -> list[Upload]:
+        """The files sent with sendDocument (to one chat), oldest first."""
+        return [call.params["document"] for call in self.sent(chat_id, "sendDocument")]
+
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
         deadline = time.monotonic() + timeout
         while True:
@@ -233,6 +261,15 @@ class FakeTelegram:
         for command in params.get("commands", []):
             if not 1 <= len(command["command"]) <= 32 or not command["command"].islower():
                 raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(command["description"]) <= 256:
+                raise _ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        scope = params.get("scope") or {}
+        if scope.get("type") in {"chat", "chat_administrators", "chat_member"}:
+            chat_id = int(scope["chat_id"])
+            if chat_id in self.unknown_chats:
+                raise _ApiError(400, "Bad Request: chat not found")
+            if scope["type"] == "chat_member" and chat_id > 0:
+                raise _ApiError(400, "Bad Request: can't use chat_member scope in a private chat")
         return True
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -308,6 +345,35 @@ class FakeTelegram:
             message["reply_markup"] = params["reply_markup"]
         return message
 
+    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        self._target(chat_id)
+        document = params.get("document")
+        if not isinstance(document, Upload) or not document.content:
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        caption = params.get("caption")
+        if caption is not None:
+            if params.get("parse_mode") == "HTML" and (errors := telegram_html_errors(caption)):
+                raise _ApiError(400, f"Bad Request: can't parse entities: {errors[0]}")
+            if len(caption) > 1024:
+                raise _ApiError(400, "Bad Request: message caption is too long")
+        self._flood_check(chat_id)
+        message_id = next(self._message_ids)
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": self._chat_types.get(chat_id, "private" if chat_id > 0 else "supergroup")},
+            "from": self.bot_user(),
+            "document": {
+                "file_id": f"doc{message_id}",
+                "file_unique_id": f"u{message_id}",
+                "file_name": document.filename,
+                "mime_type": document.content_type,
+                "file_size": len(document.content),
+            },
+            **({"caption": caption} if caption is not None else {}),
+        }
+
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any] | bool:
         self._check_text(params.get("text"), params.get("parse_mode"))
         self._check_markup(params.get("reply_markup"))
@@ -337,7 +403,11 @@ class FakeTelegram:
         return True
 
     async def _api_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.chat_admins.get(int(params["chat_id"]), [])
+        chat_id = int(params["chat_id"])
+        if chat_id in self.unknown_chats:
+            raise _ApiError(400, "Bad Request: chat not found")
+        admins = self.chat_admins.get(chat_id, [])
+        return [{**ADMINISTRATOR_RIGHTS, **m} if m["status"] == "administrator" else m for m in admins]
 
     async def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])

@@ -6,6 +6,16 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import icalendar
+
+from bot.knowledge import load_agreement
+from bot.milestones.dates import OSLO
+from bot.milestones.model import load_milestones
+from bot.storage import open_database
 
 from .conftest import REPO_DIR
 
@@ -78,3 +88,30 @@ def test_stats_lists_subjects_and_unanswered_questions(tmp_path: object) -> None
     assert "1  legevakt" in result.stdout
     bad = run("stats", env={"DATABASE_URL": "mysql://nope"})
     assert bad.returncode == 2 and "DATABASE_URL must start with" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_ics_writes_every_dated_milestone(tmp_path: Path) -> None:
+    """`python -m bot ics > milepaeler.ics`: the milestones as the database has them, read back."""
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    database = open_database(url)
+    agreement = load_agreement()
+    fair = load_milestones(agreement)[0]
+    database.save_milestone(replace(fair, starts_at=datetime(2031, 10, 14, 9, 0, tzinfo=OSLO)))
+    database.close()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ics"], capture_output=True, cwd=REPO_DIR, timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"} | {"DATABASE_URL": url},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert b"\r\n" in result.stdout  # written as bytes: CRLF survives stdout
+    (event,) = icalendar.Calendar.from_ical(result.stdout).walk("VEVENT")
+    assert str(event["UID"]) == "yrkesmesse-2031@partnerskapsboten"
+    assert event.start == datetime(2031, 10, 14, 9, 0, tzinfo=OSLO)
+    assert [a["TRIGGER"].dt for a in event.walk("VALARM")] == [-timedelta(days=14), -timedelta(days=1)]
+
+
+def test_ics_without_a_date_says_so_in_english(tmp_path: Path) -> None:
+    result = run("ics", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"})
+    assert result.returncode == 1 and result.stdout == ""
+    assert "no milestone has a date yet" in result.stderr and "Traceback" not in result.stderr
+    assert run("ics", "--chat", "many").returncode == 2

@@ -6,11 +6,12 @@ Pure Python over the database; the Telegram adapter decides who is an admin and 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import commands, texts
 from bot.knowledge import Agreement
+from bot.milestones.calendar import calendar_bytes, milestone_event
 from bot.milestones.dates import DEFAULT_LEADS, OSLO, DateError, Lead, format_datetime, parse_datetime, parse_leads
 from bot.milestones.model import MILESTONE_ID, Milestone, merge
 from bot.milestones.planner import ALL, Delivery, next_occurrence
@@ -20,6 +21,15 @@ from bot.storage import Database
 
 _WHEN_WORDS = re.compile(r"\b(når|naar|kva tid|kvar tid|dato|datoen|datoer|tidspunkt|tidspunktet)\b", re.I)
 _LEAD_TOKEN = re.compile(r"^\d+\s*[a-zæøå]*$")
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    """An .ics file to send as a document, with its caption (HTML)."""
+
+    filename: str
+    content: bytes
+    caption: str
 
 
 def is_when_question(text: str) -> bool:
@@ -105,6 +115,57 @@ class MilestoneDesk:
             commands.REMOVE_MILESTONE.name: lambda: self.remove(args),
         }
         return handlers[command]()
+
+    # -- the calendar ----------------------------------------------------------------------------------
+    def dated(self, now: datetime) -> list[tuple[Milestone, datetime]]:
+        """The milestones with a coming date, soonest first, with that date."""
+        found = [(m, event_at) for m in self.current() if (event_at := next_occurrence(m, now))]
+        return sorted(found, key=lambda pair: (pair[1], pair[0].title))
+
+    def chat_leads(self, chat_id: int | None, milestone: Milestone, event_at: datetime) -> tuple[Lead, ...]:
+        """The lead times a chat's subscriptions give this milestone (earliest alarm first); without a chat
+        (the command line), the default leads."""
+        if chat_id is None:
+            return DEFAULT_LEADS
+        subscriptions = self.database.subscriptions(chat_id) if self.database else []
+        leads = {lead for s in subscriptions if s.covers(milestone.id) for lead in s.leads}
+        return tuple(sorted(leads, key=lambda lead: lead.reminder_time(event_at)))
+
+    def calendar(self, now: datetime, chat_id: int | None, milestone_id: str | None = None) -> CalendarFile | Reply:
+        """One milestone's next occurrence as an .ics file, or (no id) every dated milestone in one file;
+        a milestone without a date (or none with one) gets a message saying so instead."""
+        milestones = self.current()
+        if milestone_id is not None:
+            milestones = [m for m in milestones if m.id == milestone_id]
+            if not milestones:
+                return Reply(texts.UNKNOWN_MILESTONE.format(name=escape(milestone_id)))
+        dated = [(m, at) for m, at in self.dated(now) if m in milestones]
+        undated = [m.title for m in milestones if m not in [pair[0] for pair in dated]]
+        if not dated:
+            if milestone_id is not None:
+                return Reply(texts.CALENDAR_NOT_SET.format(title=escape(milestones[0].title)))
+            return Reply(texts.CALENDAR_NONE_SET)
+        events = [milestone_event(m, self.agreement, at, self.chat_leads(chat_id, m, at)) for m, at in dated]
+        lines: list[str] = []
+        if milestone_id is not None:
+            milestone, event_at = dated[0]
+            filename = f"{fold(milestone.id)}-{event_at.date().isoformat()}.ics"
+            lines.append(
+                texts.CALENDAR_CAPTION_ONE.format(title=escape(milestone.title), when=escape(format_datetime(event_at)))
+            )
+            content = calendar_bytes(events, now)
+        else:
+            filename = "milepaeler.ics"
+            many, one = texts.CALENDAR_CAPTION_ALL
+            lines.append(one if len(events) == 1 else many.format(count=len(events)))
+            if undated:
+                lines.append(texts.CALENDAR_UNDATED.format(titles=escape(", ".join(undated))))
+            content = calendar_bytes(events, now, texts.CALENDAR_NAME)
+        leads = sorted({lead for event in events for lead in event.leads}, key=lambda lead: lead.reminder_time(now))
+        if chat_id is not None:
+            described = ", ".join(lead.describe() for lead in leads)
+            lines.append(texts.CALENDAR_ALARMS.format(leads=escape(described)) if leads else texts.CALENDAR_NO_ALARMS)
+        return CalendarFile(filename, content, "\n".join(lines))
 
     # -- subscriptions ---------------------------------------------------------------------------------
     def _split_args(self, args: str) -> tuple[Milestone | None, str | None, tuple[Lead, ...]]:

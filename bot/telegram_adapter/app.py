@@ -10,13 +10,18 @@ from typing import Any
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeChatAdministrators,
+    BotCommandScopeChatMember,
     LinkPreviewOptions,
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -46,13 +51,46 @@ logger = logging.getLogger("bot")
 
 # -- the application ---------------------------------------------------------------------------------------
 async def register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Telegram's command menu, in Norwegian, one list for private chats and one for groups."""
-    for scope, telegram_scope in (
-        (commands.Scope.PRIVATE, BotCommandScopeAllPrivateChats()),
-        (commands.Scope.GROUP, BotCommandScopeAllGroupChats()),
-    ):
-        listed = [BotCommand(c.name, c.description) for c in commands.for_scope(scope)]
-        await application.bot.set_my_commands(listed, scope=telegram_scope)
+    """Telegram's command menus, in Norwegian: each lists what the people it is shown to may use
+    (`commands.offered`). Everyone in private chats; group members, and group admins (subscriptions); the
+    partnership's admins also in their own private chats (ADMIN_USER_IDS, and the admins of
+    PARTNERSHIP_CHAT_ID as they are at start-up) and in the partnership's group. Telegram shows the narrowest
+    scope that applies."""
+    private, group = commands.Scope.PRIVATE, commands.Scope.GROUP
+    settings = application.bot_data.settings
+    menus: list[tuple[BotCommandScope, list[commands.Command]]] = [
+        (BotCommandScopeAllPrivateChats(), commands.offered(private, chat_admin=True, partnership_admin=False)),
+        (BotCommandScopeAllGroupChats(), commands.offered(group, chat_admin=False, partnership_admin=False)),
+        (BotCommandScopeAllChatAdministrators(), commands.offered(group, chat_admin=True, partnership_admin=False)),
+    ]
+    admin_private = commands.offered(private, chat_admin=True, partnership_admin=True)
+    admin_group = commands.offered(group, chat_admin=True, partnership_admin=True)
+    listed_admins = set(settings.admin_user_ids) if settings else set()
+    partnership_chat = settings.partnership_chat_id if settings else None
+    admin_ids = set(listed_admins)
+    if partnership_chat is not None:
+        admin_ids |= await _admins_of(application, partnership_chat)
+        menus.append((BotCommandScopeChatAdministrators(partnership_chat), admin_group))
+        menus += [
+            (BotCommandScopeChatMember(partnership_chat, user_id), admin_group) for user_id in sorted(listed_admins)
+        ]
+    menus += [(BotCommandScopeChat(user_id), admin_private) for user_id in sorted(admin_ids)]
+    for scope, offered in menus:
+        listed = [BotCommand(c.name, c.description) for c in offered]
+        try:
+            await application.bot.set_my_commands(listed, scope=scope)
+        except BadRequest as error:  # an admin who never opened a chat with the bot: "chat not found"
+            logger.warning("no command menu for scope %s: %s", scope.type, error)
+
+
+async def _admins_of(application: Application[Any, Any, Any, Any, Any, Any], chat_id: int) -> set[int]:
+    """The people (not bots) who administer the partnership's group; none if the bot cannot see it."""
+    try:
+        members = await application.bot.get_chat_administrators(chat_id)
+    except BadRequest as error:
+        logger.warning("cannot list the admins of PARTNERSHIP_CHAT_ID: %s", error)
+        return set()
+    return {member.user.id for member in members if not member.user.is_bot}
 
 
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -102,9 +140,11 @@ def build_application(
     groups = filters.ChatType.GROUPS
     new_message = filters.UpdateType.MESSAGE
     milestone_names = [c.name for c in commands.MILESTONE_COMMANDS]
-    names = [c.name for c in commands.COMMANDS if c.name not in milestone_names] + ["help"]
+    own_handler = [*milestone_names, commands.CALENDAR.name]
+    names = [c.name for c in commands.COMMANDS if c.name not in own_handler] + ["help"]
     application.add_handler(CommandHandler(names, handlers.on_command, filters=new_message))
     application.add_handler(CommandHandler(milestone_names, handlers.on_milestone_command, filters=new_message))
+    application.add_handler(CommandHandler(commands.CALENDAR.name, handlers.on_calendar_command, filters=new_message))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migration))
     application.add_handler(MessageHandler(private & new_message & filters.COMMAND, handlers.on_unknown_command))
     application.add_handler(

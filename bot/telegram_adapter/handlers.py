@@ -17,14 +17,16 @@ from telegram import (
     InputTextMessageContent,
     Message,
     MessageEntity,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 
 from bot import commands, texts
-from bot.assistant import Answer
+from bot.assistant import Answer, calendar_button_target
 from bot.conversation import command_reply, parse_command, text_reply
+from bot.milestones.desk import CalendarFile
 from bot.render import Reply
 from bot.telegram_adapter.context import BotContext
 from bot.telegram_adapter.retry import with_retries
@@ -45,6 +47,26 @@ async def send(message: Message, reply: Reply, *, quote: bool = False) -> None:
     await with_retries(lambda: message.reply_html(reply.html, reply_markup=keyboard(reply), do_quote=quote))
 
 
+async def send_calendar(
+    context: BotContext, chat_id: int, result: CalendarFile | Reply, *, quote: Message | None = None
+) -> None:
+    """An .ics file the core made (sendDocument), or the core's message when there is nothing to put in one.
+    By chat id, not as a reply: a button pressed weeks later comes with an inaccessible message."""
+    replying = ReplyParameters(quote.message_id) if quote is not None else None
+    if isinstance(result, Reply):
+        await with_retries(
+            lambda: context.bot.send_message(
+                chat_id, result.html, reply_markup=keyboard(result), reply_parameters=replying
+            )
+        )
+        return
+    await with_retries(
+        lambda: context.bot.send_document(
+            chat_id, result.content, filename=result.filename, caption=result.caption, reply_parameters=replying
+        )
+    )
+
+
 def log_question(context: BotContext, answer: Answer | None, text: str, chat_type: str) -> None:
     """Keep the question for `stats` without who asked it; after the reply is sent, so it never delays one."""
     if answer is None or not text.strip():
@@ -60,8 +82,13 @@ async def on_command(update: Update, context: BotContext) -> None:
     if message is None or parsed is None:
         return
     name, args = parsed
-    reply, answer = command_reply(context.assistant, name, args, context.bot.username)
     group = message.chat.type != "private"
+    if name in (commands.HELP.name, "help"):
+        admin = await is_partnership_admin(message, context)
+        reply = context.assistant.help(context.bot.username, private=not group, admin=admin)
+        await send(message, reply, quote=group)
+        return
+    reply, answer = command_reply(context.assistant, name, args, context.bot.username)
     await send(message, reply, quote=group)
     log_question(context, answer, args, message.chat.type)
 
@@ -125,6 +152,15 @@ async def on_milestone_command(update: Update, context: BotContext) -> None:
     await send(message, reply, quote=not private)
     if name != commands.REMINDERS.name:
         context.reminders.reschedule()
+
+
+async def on_calendar_command(update: Update, context: BotContext) -> None:
+    """/kalender: every dated milestone in one .ics file, alarms as this chat's subscriptions."""
+    message = update.effective_message
+    if message is None:
+        return
+    result = context.desk.calendar(context.assistant.clock(), message.chat.id)
+    await send_calendar(context, message.chat.id, result, quote=message if message.chat.type != "private" else None)
 
 
 async def on_migration(update: Update, context: BotContext) -> None:
@@ -199,6 +235,14 @@ async def on_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     await with_retries(lambda: query.answer())
+    milestone_id = calendar_button_target(query.data or "")
+    if milestone_id is not None:  # "Legg i kalender": a file below the list, which stays as it is
+        if query.message is not None:
+            chat_id = query.message.chat.id
+            await send_calendar(
+                context, chat_id, context.desk.calendar(context.assistant.clock(), chat_id, milestone_id)
+            )
+        return
     reply = context.assistant.on_button(query.data or "")
     try:
         await with_retries(lambda: query.edit_message_text(reply.html, reply_markup=keyboard(reply)))
