@@ -1,4 +1,5 @@
-"""The command line: `ask`, `chat`, `run`, `stats`. Operators read English here; chat users read Norwegian.
+"""The command line: `ask`, `chat`, `run`, `stats`, `lexicon export`. Operators read English here; chat users
+read Norwegian.
 
 With no command, the bot runs on Telegram if TELEGRAM_BOT_TOKEN is set and opens the terminal chat if not,
 so a newcomer has something real to try at once.
@@ -38,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     stats = sub.add_parser("stats", help="most asked subjects and unanswered questions")
     stats.add_argument("--limit", type=int, default=15, help="rows per list (default 15)")
+    lexicon = sub.add_parser("lexicon", help="the words taught in the chat (/laer)")
+    lexicon_sub = lexicon.add_subparsers(dest="lexicon_command", parser_class=_Parser, required=True)
+    lexicon_sub.add_parser("export", help="print them as YAML in knowledge/synonyms.yaml's format")
     return parser
 
 
@@ -53,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.stats import print_stats
 
             return print_stats(args.limit)
+        if command == "lexicon":
+            return export_lexicon()
         assistant = load_assistant()
     except DataFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -62,6 +68,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "ask":
         return ask(assistant, args.question, as_json=args.json)
     return chat(assistant)
+
+
+def export_lexicon() -> int:
+    """`python -m bot lexicon export`: taught words as synonyms.yaml groups, for a developer to ship them."""
+    from bot.settings import SettingsError, load_settings
+    from bot.staff.words import export_yaml
+    from bot.storage import StorageError, open_database
+
+    try:
+        database = open_database(load_settings().database_url)
+    except (SettingsError, StorageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        print(export_yaml(database.taught_words()), end="")
+    finally:
+        database.close()
+    return 0
 
 
 def _lines(question: list[str]) -> Iterable[str]:
