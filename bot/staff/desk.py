@@ -117,12 +117,12 @@ class StaffDesk:
         for existing in taught:
             if content_keys(existing.word, self.base_lexicon) == keys:
                 return Reply(self._already_taught(existing))
-        shipped = shipped_meaning(self.base_lexicon, lesson.word)
-        if shipped is not None:
-            return Reply(texts.TEACH_SHIPPED.format(word=word, means=escape(", ".join(shipped))))
         content = [t.surface for t in tokenize(lesson.word) if t.surface not in self.base_lexicon.stopwords]
         if all(current.has_term(part) for part in content) and current.search(lesson.word):
             return Reply(texts.TEACH_IN_AGREEMENT.format(word=word, finds=self._finds(current, lesson.word)))
+        shipped = shipped_meaning(self.base_lexicon, lesson.word)
+        if shipped is not None:
+            return Reply(texts.TEACH_SHIPPED.format(word=word, means=escape(", ".join(shipped))))
         missing = [meant for meant in lesson.means if not current.has_term(meant)]
         if missing:
             listed = ", ".join(f"«{escape(meant)}»" for meant in missing)
@@ -159,7 +159,7 @@ class StaffDesk:
         searched again)."""
         keys = set(content_keys(word, self.base_lexicon))
         count = groups = 0
-        for row in self.database.unanswered_between():
+        for row in report.group_unanswered(self.database.unanswered_between()):
             if not keys <= set(content_keys(row.label, self.base_lexicon)):
                 continue
             if after.search(row.label) and not before.search(row.label):
