@@ -15,7 +15,7 @@ from bot.knowledge import Area, Measure
 from bot.milestones.dates import OSLO
 from bot.render import Reply, escape, fit
 from bot.search import SearchIndex, build_index
-from bot.search.analysis import tokenize
+from bot.search.analysis import fold, tokenize
 from bot.search.lexicon import Lexicon, load_lexicon
 from bot.staff import report
 from bot.staff.words import (
@@ -158,8 +158,12 @@ class StaffDesk:
         """How many logged unanswered questions the taught word now answers (only those that hold it are
         searched again)."""
         keys = set(content_keys(word, self.base_lexicon))
+        prefixes = [key[: max(3, len(key) - 2)] for key in keys]  # a cheap test before the analysis
         count = groups = 0
         for row in report.group_unanswered(self.database.unanswered_between()):
+            folded = fold(row.label.lower())
+            if not all(prefix in folded for prefix in prefixes):
+                continue
             if not keys <= set(content_keys(row.label, self.base_lexicon)):
                 continue
             if after.search(row.label) and not before.search(row.label):
