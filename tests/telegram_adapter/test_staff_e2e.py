@@ -29,6 +29,8 @@ PARTNERSHIP_ADMIN = 501  # an administrator of PARTNERSHIP_CHAT_ID
 ASKER = 111
 OTHER_ASKER = 222
 STRANGER = 555
+OTHER_GROUP = -2002
+OTHER_GROUP_ADMIN = 777
 ANONYMOUS_ADMIN_BOT = 1087968824
 MONDAY_9 = datetime(2026, 11, 30, 9, 0, tzinfo=OSLO)
 
@@ -125,6 +127,11 @@ async def test_a_taught_word_is_found_in_every_chat_at_once_and_after_a_restart(
         assert "finner ikke" in await say(telegram, ASKER, "sparkesykkel", ASKER)
         refused = await say(telegram, STRANGER, "/laer sparkesykkel = transportformer", STRANGER)
         assert "bare partnerskapets administratorer" in refused
+        telegram.chat_admins[OTHER_GROUP] = [
+            {"status": "creator", "user": FakeTelegram.user(OTHER_GROUP_ADMIN), "is_anonymous": False},
+        ]
+        refused = await say(telegram, OTHER_GROUP, "/laer sparkesykkel = transportformer", OTHER_GROUP_ADMIN)
+        assert "bare partnerskapets administratorer" in refused  # a group's own admin is not the partnership's
         assert "står ikke i den" in await say(telegram, ADMIN, "/laer sparkesykkel = romfart", ADMIN)
         assert bot.database.taught_words() == []
 
