@@ -1,4 +1,5 @@
-"""The command line: `ask`, `chat`, `run`, `stats`, `ics`. Operators read English here; chat users read Norwegian.
+"""The command line: `ask`, `chat`, `run`, `stats`, `ics`, `lexicon export`. Operators read English here;
+chat users read Norwegian.
 
 With no command, the bot runs on Telegram if TELEGRAM_BOT_TOKEN is set and opens the terminal chat if not,
 so a newcomer has something real to try at once.
@@ -18,6 +19,7 @@ from bot.assistant import Assistant, load_assistant
 from bot.datafile import DataFileError
 from bot.milestones.desk import CalendarFile
 from bot.render import Reply
+from bot.storage import Database
 
 USAGE_ERROR = 2
 
@@ -47,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CHAT_ID",
         help="alarms as this chat's subscriptions (default: 14 and 1 days before)",
     )
+    lexicon = sub.add_parser("lexicon", help="the words taught in the chat (/laer)")
+    lexicon_sub = lexicon.add_subparsers(dest="lexicon_command", parser_class=_Parser, required=True)
+    lexicon_sub.add_parser("export", help="print them as YAML in knowledge/synonyms.yaml's format")
     return parser
 
 
@@ -64,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return print_stats(args.limit)
         if command == "ics":
             return write_ics(args.chat)
+        if command == "lexicon":
+            return export_lexicon()
         assistant = load_assistant()
     except DataFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -75,16 +82,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return chat(assistant)
 
 
-def write_ics(chat_id: int | None) -> int:
-    """`python -m bot ics > milepaeler.ics`: the file `/kalender` sends, from the database's milestones."""
-    from bot.milestones.dates import OSLO
+def _configured_database() -> Database | None:
+    """The database DATABASE_URL names, or None after one line for the operator."""
     from bot.settings import SettingsError, load_settings
     from bot.storage import StorageError, open_database
 
     try:
-        database = open_database(load_settings().database_url)
+        return open_database(load_settings().database_url)
     except (SettingsError, StorageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def write_ics(chat_id: int | None) -> int:
+    """`python -m bot ics > milepaeler.ics`: the file `/kalender` sends, from the database's milestones."""
+    from bot.milestones.dates import OSLO
+
+    database = _configured_database()
+    if database is None:
         return USAGE_ERROR
     try:
         desk = load_assistant(database).desk
@@ -97,6 +112,20 @@ def write_ics(chat_id: int | None) -> int:
         return 1
     sys.stdout.buffer.write(result.content)
     sys.stdout.flush()
+    return 0
+
+
+def export_lexicon() -> int:
+    """`python -m bot lexicon export`: taught words as synonyms.yaml groups, for a developer to ship them."""
+    from bot.staff.words import export_yaml
+
+    database = _configured_database()
+    if database is None:
+        return USAGE_ERROR
+    try:
+        print(export_yaml(database.taught_words()), end="")
+    finally:
+        database.close()
     return 0
 
 

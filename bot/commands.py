@@ -70,12 +70,35 @@ ADD_MILESTONE = Command(
 REMOVE_MILESTONE = Command(
     "fjernmilepael", "Fjern en milepæl (admin)", "/fjernmilepael <milepæl>", BOTH, Permission.PARTNERSHIP_ADMIN
 )
+RENAME_MILESTONE = Command(
+    "endrenavn",
+    "Gi en milepæl ny tittel (admin)",
+    "/endrenavn <milepæl> <ny tittel>",
+    BOTH,
+    Permission.PARTNERSHIP_ADMIN,
+)
+
+# Staff tools (partnership admins): what people asked, words taught to the search, the change log.
+STATISTICS = Command(
+    "statistikk",
+    "Hva folk spør om (admin)",
+    "/statistikk [dager | år | ukentlig | stopp]",
+    PRIVATE,
+    Permission.PARTNERSHIP_ADMIN,
+)
+TEACH = Command("laer", "Lær boten et ord (admin)", "/laer <ord> = <ord i avtalen>", BOTH, Permission.PARTNERSHIP_ADMIN)
+FORGET = Command("glem", "Glem et lært ord (admin)", "/glem <ord>", BOTH, Permission.PARTNERSHIP_ADMIN)
+WORD_LIST = Command("ordliste", "Lærte ord (admin)", "/ordliste", PRIVATE, Permission.PARTNERSHIP_ADMIN)
+CHANGES = Command("endringer", "Siste endringer (admin)", "/endringer", PRIVATE, Permission.PARTNERSHIP_ADMIN)
 
 COMMANDS: tuple[Command, ...] = (
     START, HELP, SEARCH, MEASURE, CONTENTS, ABOUT, MILESTONES, CALENDAR, SUBSCRIBE, UNSUBSCRIBE, REMINDERS,
-    SET_DATE, ADD_MILESTONE, REMOVE_MILESTONE,
+    SET_DATE, ADD_MILESTONE, REMOVE_MILESTONE, RENAME_MILESTONE, STATISTICS, TEACH, FORGET, WORD_LIST, CHANGES,
 )  # fmt: skip
-MILESTONE_COMMANDS = (SUBSCRIBE, UNSUBSCRIBE, REMINDERS, SET_DATE, ADD_MILESTONE, REMOVE_MILESTONE)
+MILESTONE_COMMANDS = (
+    SUBSCRIBE, UNSUBSCRIBE, REMINDERS, SET_DATE, ADD_MILESTONE, REMOVE_MILESTONE, RENAME_MILESTONE,
+)  # fmt: skip
+STAFF_COMMANDS = (STATISTICS, TEACH, FORGET, WORD_LIST, CHANGES)
 
 
 def allowed(command: Command, *, private: bool, is_chat_admin: bool, is_partnership_admin: bool) -> bool:

@@ -47,6 +47,8 @@ def command_reply(assistant: Assistant, name: str, args: str, username: str) -> 
         return Reply(texts.CALENDAR_TELEGRAM_ONLY), None
     if name in {c.name for c in commands.MILESTONE_COMMANDS}:
         return Reply(texts.TELEGRAM_ONLY), None
+    if name in {c.name for c in commands.STAFF_COMMANDS}:
+        return Reply(texts.STAFF_TELEGRAM_ONLY), None
     return Reply(texts.UNKNOWN_COMMAND), None
 
 

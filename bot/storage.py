@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 from bot.milestones.dates import OSLO, Lead, parse_lead_list
 from bot.milestones.model import Milestone
 from bot.milestones.planner import DeliveryKey, Subscription
+from bot.staff.weekly import SummaryKey, SummarySubscriber
 
 DEFAULT_DATABASE_URL = "sqlite:///data/bot.sqlite3"
 
@@ -79,6 +80,38 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (milestone_id, occurrence, lead, chat_id)
         )""",
     ],
+    [
+        """CREATE TABLE taught_words (
+            word TEXT PRIMARY KEY,
+            means TEXT NOT NULL,
+            taught_by {bigint} NOT NULL,
+            chat_id {bigint} NOT NULL,
+            taught_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE changes (
+            id {id},
+            changed_at TEXT NOT NULL,
+            user_id {bigint} NOT NULL,
+            chat_id {bigint} NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT
+        )""",
+        """CREATE TABLE summary_subscriptions (
+            chat_id {bigint} PRIMARY KEY,
+            user_id {bigint} NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE summary_deliveries (
+            week TEXT NOT NULL,
+            chat_id {bigint} NOT NULL,
+            status TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (week, chat_id)
+        )""",
+        "CREATE INDEX questions_asked_at ON questions (asked_at)",
+    ],
 ]
 
 
@@ -86,6 +119,34 @@ MIGRATIONS: list[list[str]] = [
 class QuestionStat:
     label: str
     count: int
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change, and where: a partnership admin's user id (or the group an anonymous admin posted
+    as) and the chat. Admins act in their role, so the change log keeps their id; the question log never does."""
+
+    user_id: int
+    chat_id: int
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    actor: Actor
+    action: str  # the command's name: settdato, nymilepael, fjernmilepael, endrenavn, laer, glem
+    subject: str  # the milestone's id or the taught word
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class TaughtWord:
+    word: str  # what people type, lower-case
+    means: tuple[str, ...]  # words of the agreement
+    taught_by: int
+    chat_id: int
+    taught_at: datetime
 
 
 class Database:
@@ -324,6 +385,158 @@ class Database:
             )
             for r in rows
         ]
+
+    # -- staff tools: the question log by period ---------------------------------------------------------
+    def question_count_between(self, start: datetime, end: datetime) -> tuple[int, int]:
+        """(asked, answered) from `start` up to `end`."""
+        rows = self.execute(
+            "SELECT COUNT(*), SUM(CASE WHEN answered THEN 1 ELSE 0 END) FROM questions "
+            "WHERE asked_at >= ? AND asked_at < ?",
+            (_utc(start), _utc(end)),
+        )
+        return int(rows[0][0]), int(rows[0][1] or 0)
+
+    def top_subjects_between(self, start: datetime, end: datetime, limit: int) -> list[QuestionStat]:
+        rows = self.execute(
+            "SELECT top_id, COUNT(*) AS n FROM questions WHERE answered AND top_id IS NOT NULL "
+            "AND asked_at >= ? AND asked_at < ? GROUP BY top_id ORDER BY n DESC, top_id LIMIT ?",
+            (_utc(start), _utc(end), limit),
+        )
+        return [QuestionStat(str(row[0]), int(row[1])) for row in rows]
+
+    def unanswered_between(self, start: datetime | None = None, end: datetime | None = None) -> list[QuestionStat]:
+        """Unanswered questions as typed, one row per exact text with its count (all time without bounds).
+        Grouping case and spacing apart is the caller's: SQLite's LOWER knows only ASCII."""
+        rows = self.execute(
+            "SELECT text, COUNT(*) FROM questions WHERE NOT answered AND asked_at >= ? AND asked_at < ? GROUP BY text",
+            (_utc(start) if start else "", _utc(end) if end else "9999"),
+        )
+        return [QuestionStat(str(row[0]), int(row[1])) for row in rows]
+
+    # -- staff tools: the change log ---------------------------------------------------------------------
+    def record_change(self, change: Change) -> None:
+        self.execute(
+            "INSERT INTO changes (changed_at, user_id, chat_id, action, subject, old_value, new_value) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                _utc(change.at),
+                change.actor.user_id,
+                change.actor.chat_id,
+                change.action,
+                change.subject,
+                change.old,
+                change.new,
+            ),
+        )
+
+    def changes(self, limit: int) -> list[Change]:
+        """The latest changes, newest first."""
+        rows = self.execute(
+            "SELECT changed_at, user_id, chat_id, action, subject, old_value, new_value FROM changes "
+            "ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [
+            Change(
+                datetime.fromisoformat(str(r[0])),
+                Actor(int(r[1]), int(r[2])),
+                str(r[3]),
+                str(r[4]),
+                None if r[5] is None else str(r[5]),
+                None if r[6] is None else str(r[6]),
+            )
+            for r in rows
+        ]
+
+    def save_milestone_change(self, milestone: Milestone, change: Change) -> None:
+        """A milestone edit and its line in the change log, together or not at all."""
+        with self.transaction():
+            self.save_milestone(milestone)
+            self.record_change(change)
+
+    # -- staff tools: taught words -----------------------------------------------------------------------
+    def taught_words(self) -> list[TaughtWord]:
+        rows = self.execute("SELECT word, means, taught_by, chat_id, taught_at FROM taught_words ORDER BY word")
+        return [
+            TaughtWord(
+                str(r[0]),
+                tuple(part for part in str(r[1]).split("|") if part),
+                int(r[2]),
+                int(r[3]),
+                datetime.fromisoformat(str(r[4])),
+            )
+            for r in rows
+        ]
+
+    def teach_word(self, word: TaughtWord) -> bool:
+        """Store a taught word and its change-log line together; False (nothing stored) if it is taught already."""
+        with self.transaction():
+            rows = self.execute(
+                "INSERT INTO taught_words (word, means, taught_by, chat_id, taught_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (word) DO NOTHING RETURNING word",
+                (word.word, "|".join(word.means), word.taught_by, word.chat_id, _utc(word.taught_at)),
+            )
+            if not rows:
+                return False
+            actor = Actor(word.taught_by, word.chat_id)
+            self.record_change(Change(word.taught_at, actor, "laer", word.word, None, ", ".join(word.means)))
+        return True
+
+    def forget_word(self, word: str, actor: Actor, now: datetime) -> TaughtWord | None:
+        """Remove a taught word and log it, together; the removed word, or None if it was not taught."""
+        with self.transaction():
+            rows = self.execute(
+                "DELETE FROM taught_words WHERE word = ? RETURNING word, means, taught_by, chat_id, taught_at",
+                (word,),
+            )
+            if not rows:
+                return None
+            r = rows[0]
+            means = tuple(part for part in str(r[1]).split("|") if part)
+            self.record_change(Change(now, actor, "glem", word, ", ".join(means), None))
+        return TaughtWord(str(r[0]), means, int(r[2]), int(r[3]), datetime.fromisoformat(str(r[4])))
+
+    # -- staff tools: the weekly summary -----------------------------------------------------------------
+    def subscribe_summary(self, chat_id: int, user_id: int, now: datetime) -> bool:
+        """Opt a private chat in; False if it already was."""
+        rows = self.execute(
+            "INSERT INTO summary_subscriptions (chat_id, user_id, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (chat_id) DO NOTHING RETURNING chat_id",
+            (chat_id, user_id, _utc(now)),
+        )
+        return bool(rows)
+
+    def unsubscribe_summary(self, chat_id: int) -> bool:
+        rows = self.execute("DELETE FROM summary_subscriptions WHERE chat_id = ? RETURNING chat_id", (chat_id,))
+        return bool(rows)
+
+    def summary_subscribers(self) -> list[SummarySubscriber]:
+        rows = self.execute("SELECT chat_id, user_id, created_at FROM summary_subscriptions ORDER BY chat_id")
+        return [SummarySubscriber(int(r[0]), int(r[1]), datetime.fromisoformat(str(r[2]))) for r in rows]
+
+    def record_summary(self, key: SummaryKey, status: str) -> None:
+        """Log a weekly summary as handled (sent, blocked, revoked, failed); a logged one is never sent again."""
+        week, chat_id = key
+        self.execute(
+            "INSERT INTO summary_deliveries (week, chat_id, status, recorded_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (week, chat_id) DO NOTHING",
+            (week, chat_id, status, datetime.now(UTC).isoformat()),
+        )
+
+    def summaries_delivered(self, since_week: str) -> set[SummaryKey]:
+        rows = self.execute("SELECT week, chat_id FROM summary_deliveries WHERE week >= ?", (since_week,))
+        return {(str(r[0]), int(r[1])) for r in rows}
+
+    def summary_statuses(self) -> dict[str, int]:
+        rows = self.execute("SELECT status, COUNT(*) FROM summary_deliveries GROUP BY status")
+        return {str(row[0]): int(row[1]) for row in rows}
+
+
+def _utc(moment: datetime) -> str:
+    """The question log's form of a moment (UTC, to the second), so stored times compare as text."""
+    if moment.tzinfo is None:
+        raise ValueError("timezone-aware datetimes only")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def open_database(url: str) -> Database:

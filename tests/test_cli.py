@@ -115,3 +115,35 @@ def test_ics_without_a_date_says_so_in_english(tmp_path: Path) -> None:
     assert result.returncode == 1 and result.stdout == ""
     assert "no milestone has a date yet" in result.stderr and "Traceback" not in result.stderr
     assert run("ics", "--chat", "many").returncode == 2
+
+
+def test_lexicon_export_prints_taught_words_in_the_synonyms_format(tmp_path: object) -> None:
+    from datetime import datetime
+    from pathlib import Path
+
+    from bot.milestones.dates import OSLO
+    from bot.search.lexicon import STOPWORDS_FILE, load_lexicon
+    from bot.storage import TaughtWord, open_database
+
+    url = f"sqlite:///{tmp_path}/lexicon.sqlite3"
+    database = open_database(url)
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=OSLO)
+    database.teach_word(TaughtWord("sparkesykkel", ("transportformer",), 999, 999, now))
+    database.teach_word(TaughtWord("el-sparkesykkel utleie", ("transportformer", "delingsordninger"), 5, -1, now))
+    database.close()
+    result = run("lexicon", "export", env={"DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    exported = Path(str(tmp_path)) / "synonyms.yaml"
+    exported.write_text(result.stdout, encoding="utf-8")
+    assert [(g.words, g.means) for g in load_lexicon(STOPWORDS_FILE, exported).synonyms] == [
+        (("el-sparkesykkel utleie",), ("transportformer", "delingsordninger")),
+        (("sparkesykkel",), ("transportformer",)),
+    ]
+    for args in (("lexicon",), ("lexicon", "import")):
+        bad = run(*args)
+        assert bad.returncode == 2 and "usage:" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_staff_commands_in_the_terminal_point_to_telegram() -> None:
+    result = run("chat", stdin="/statistikk\n/laer sparkesykkel = transportformer\n")
+    assert result.returncode == 0 and result.stdout.count("brukes i Telegram-chatten") == 2

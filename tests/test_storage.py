@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -113,3 +113,48 @@ def test_acknowledged_writes_survive_a_new_connection(tmp_path: Path) -> None:
 def test_bad_database_urls_get_a_clear_message(url: str, problem: str) -> None:
     with pytest.raises(StorageError, match=problem):
         open_database(url)
+
+
+def test_summary_subscriptions_and_their_delivery_log(database: Database) -> None:
+    assert database.subscribe_summary(999, 999, NOW) and not database.subscribe_summary(999, 999, NOW)
+    database.subscribe_summary(501, 501, NOW)
+    assert [(s.chat_id, s.user_id, s.since) for s in database.summary_subscribers()] == [
+        (501, 501, NOW),
+        (999, 999, NOW),
+    ]
+    database.record_summary(("2027-01-11", 999), "sent")
+    database.record_summary(("2027-01-11", 999), "failed")  # logged once: the first status stands
+    database.record_summary(("2027-01-04", 501), "sent")
+    assert database.summaries_delivered("2027-01-05") == {("2027-01-11", 999)}
+    assert database.summary_statuses() == {"sent": 2}
+    assert database.unsubscribe_summary(501) and not database.unsubscribe_summary(501)
+
+
+def test_a_taught_word_and_its_change_log_line_are_stored_together(database: Database) -> None:
+    from bot.storage import Actor, TaughtWord
+
+    word = TaughtWord("sparkesykkel", ("transportformer", "sykkel"), 999, -1001, NOW)
+    assert database.teach_word(word)
+    assert not database.teach_word(TaughtWord("sparkesykkel", ("buss",), 5, 5, NOW))  # taught: nothing stored
+    assert database.taught_words() == [word]
+    assert [(c.action, c.new) for c in database.changes(5)] == [("laer", "transportformer, sykkel")]
+    database.execute("DROP TABLE changes")  # the log line cannot be written: the word must not be stored either
+    with pytest.raises(Exception, match="changes"):
+        database.teach_word(TaughtWord("ladestasjon", ("miljøvennlig",), 999, 999, NOW))
+    with pytest.raises(Exception, match="changes"):
+        database.forget_word("sparkesykkel", Actor(999, 999), NOW)
+    assert database.taught_words() == [word]
+
+
+def test_question_counts_by_period(database: Database) -> None:
+    for day, answered in ((1, True), (2, False), (3, True), (20, False)):
+        at = datetime(2027, 1, day, 12, 0, tzinfo=OSLO).astimezone(UTC).isoformat(timespec="seconds")
+        database.execute(
+            "INSERT INTO questions (asked_at, text, answered, top_id, chat_type) VALUES (?, 'x', ?, '3.2', 'private')",
+            (at, answered),
+        )
+    start, end = datetime(2027, 1, 1, tzinfo=OSLO), datetime(2027, 1, 4, tzinfo=OSLO)
+    assert database.question_count_between(start, end) == (3, 2)
+    assert [(s.label, s.count) for s in database.top_subjects_between(start, end, 5)] == [("3.2", 2)]
+    assert [(s.label, s.count) for s in database.unanswered_between(start, end)] == [("x", 1)]
+    assert [(s.label, s.count) for s in database.unanswered_between()] == [("x", 2)]

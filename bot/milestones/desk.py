@@ -17,7 +17,7 @@ from bot.milestones.model import MILESTONE_ID, Milestone, merge
 from bot.milestones.planner import ALL, Delivery, next_occurrence
 from bot.render import Reply, cut, escape
 from bot.search.analysis import fold, term_key
-from bot.storage import Database
+from bot.storage import Actor, Change, Database
 
 _WHEN_WORDS = re.compile(r"\b(når|naar|kva tid|kvar tid|dato|datoen|datoer|tidspunkt|tidspunktet)\b", re.I)
 _LEAD_TOKEN = re.compile(r"^\d+\s*[a-zæøå]*$")
@@ -104,15 +104,17 @@ class MilestoneDesk:
                 lines += self._lines(milestone, now)
         return [texts.WHEN_HEADER, *lines] if lines else []
 
-    def run(self, command: str, chat_id: int, args: str, now: datetime) -> Reply:
-        """A milestone command (see `bot.commands.MILESTONE_COMMANDS`), after the adapter checked who may."""
+    def run(self, command: str, chat_id: int, args: str, now: datetime, actor: Actor | None = None) -> Reply:
+        """A milestone command (see `bot.commands.MILESTONE_COMMANDS`), after the adapter checked who may;
+        edits are logged in the change log under `actor`."""
         handlers = {
             commands.SUBSCRIBE.name: lambda: self.subscribe(chat_id, args, now),
             commands.UNSUBSCRIBE.name: lambda: self.unsubscribe(chat_id, args),
             commands.REMINDERS.name: lambda: self.chat_reminders(chat_id, now),
-            commands.SET_DATE.name: lambda: self.set_date(args, now),
-            commands.ADD_MILESTONE.name: lambda: self.add(args),
-            commands.REMOVE_MILESTONE.name: lambda: self.remove(args),
+            commands.SET_DATE.name: lambda: self.set_date(args, now, actor),
+            commands.ADD_MILESTONE.name: lambda: self.add(args, actor, now),
+            commands.REMOVE_MILESTONE.name: lambda: self.remove(args, actor, now),
+            commands.RENAME_MILESTONE.name: lambda: self.rename(args, actor, now),
         }
         return handlers[command]()
 
@@ -238,7 +240,17 @@ class MilestoneDesk:
         return Reply("\n".join(lines))
 
     # -- admin edits -----------------------------------------------------------------------------------
-    def set_date(self, args: str, now: datetime) -> Reply:
+    def _save(
+        self, milestone: Milestone, actor: Actor | None, now: datetime, action: str, old: str | None, new: str | None
+    ) -> None:
+        """Store an edit, with its line in the change log when someone in a chat made it."""
+        assert self.database is not None
+        if actor is None:
+            self.database.save_milestone(milestone)
+            return
+        self.database.save_milestone_change(milestone, Change(now, actor, action, milestone.id, old, new))
+
+    def set_date(self, args: str, now: datetime, actor: Actor | None = None) -> Reply:
         """/settdato <milepæl> <dato> [kl. tid]: set or move a milestone; a bad or past date changes nothing."""
         assert self.database is not None
         name, _, when = args.strip().partition(" ")
@@ -251,10 +263,13 @@ class MilestoneDesk:
             starts_at = parse_datetime(when, now)
         except DateError as error:
             return Reply(escape(str(error)) + "\n" + texts.DATE_USAGE)
-        self.database.save_milestone(replace(milestone, starts_at=starts_at))
+        old = format_datetime(milestone.starts_at) if milestone.starts_at else texts.MILESTONE_NOT_SET
+        self._save(
+            replace(milestone, starts_at=starts_at), actor, now, commands.SET_DATE.name, old, format_datetime(starts_at)
+        )
         return Reply(texts.DATE_SET.format(title=escape(milestone.title), when=escape(format_datetime(starts_at))))
 
-    def add(self, args: str) -> Reply:
+    def add(self, args: str, actor: Actor | None = None, now: datetime | None = None) -> Reply:
         """/nymilepael <navn> <tiltak> <tittel>"""
         assert self.database is not None
         parts = args.split(maxsplit=2)
@@ -268,10 +283,11 @@ class MilestoneDesk:
         if self.find(milestone_id) is not None:
             return Reply(texts.ADD_EXISTS.format(id=escape(milestone_id)))
         milestone = Milestone(milestone_id, cut(title, 100)[0], measure_id)
-        self.database.save_milestone(milestone)
+        new = f"{milestone.title} (tiltak {measure_id})"
+        self._save(milestone, actor, now or datetime.now(OSLO), commands.ADD_MILESTONE.name, None, new)
         return Reply(texts.ADDED.format(title=escape(milestone.title), measure=escape(measure_id), id=milestone_id))
 
-    def remove(self, args: str) -> Reply:
+    def remove(self, args: str, actor: Actor | None = None, now: datetime | None = None) -> Reply:
         assert self.database is not None
         name = args.strip()
         if not name:
@@ -279,8 +295,33 @@ class MilestoneDesk:
         milestone = self.find(name)
         if milestone is None:
             return Reply(texts.UNKNOWN_MILESTONE.format(name=escape(name)))
-        self.database.save_milestone(replace(milestone, removed=True))
+        old = f"{milestone.title} (tiltak {milestone.measure_id})"
+        self._save(
+            replace(milestone, removed=True),
+            actor,
+            now or datetime.now(OSLO),
+            commands.REMOVE_MILESTONE.name,
+            old,
+            None,
+        )
         return Reply(texts.REMOVED.format(title=escape(milestone.title)))
+
+    def rename(self, args: str, actor: Actor | None = None, now: datetime | None = None) -> Reply:
+        """/endrenavn <milepæl> <ny tittel>: the title only; dates, subscriptions and delivery log stay."""
+        assert self.database is not None
+        name, _, title = args.strip().partition(" ")
+        title = " ".join(title.split())
+        if not name or not title:
+            return Reply(texts.RENAME_USAGE)
+        milestone = self.find(name)
+        if milestone is None:
+            return Reply(texts.UNKNOWN_MILESTONE.format(name=escape(name)))
+        title = cut(title, 100)[0]
+        if title == milestone.title:
+            return Reply(texts.RENAME_SAME.format(title=escape(title)))
+        renamed = replace(milestone, title=title)
+        self._save(renamed, actor, now or datetime.now(OSLO), commands.RENAME_MILESTONE.name, milestone.title, title)
+        return Reply(texts.RENAMED.format(old=escape(milestone.title), new=escape(title)))
 
     # -- the reminder itself ---------------------------------------------------------------------------
     def reminder_text(self, delivery: Delivery, now: datetime) -> str:

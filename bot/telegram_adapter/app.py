@@ -39,12 +39,14 @@ from bot.assistant import Assistant, load_assistant
 from bot.datafile import DataFileError
 from bot.milestones.dates import OSLO
 from bot.settings import Settings, SettingsError, load_settings
+from bot.staff.desk import StaffDesk
 from bot.storage import Database, StorageError, open_database
 from bot.telegram_adapter import handlers
 from bot.telegram_adapter.context import BotContext, BotData
 from bot.telegram_adapter.limits import MessageRateLimiter
 from bot.telegram_adapter.logs import configure_logging
 from bot.telegram_adapter.reminders import FANOUT_CONCURRENCY, ReminderService
+from bot.telegram_adapter.summaries import SummaryService
 
 logger = logging.getLogger("bot")
 
@@ -133,17 +135,21 @@ def build_application(
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every URL, and the URL holds the token
     data: BotData = application.bot_data
     data.assistant, data.database, data.settings = assistant, database, settings
+    data.staff = StaffDesk(assistant, database)
     if assistant.desk is not None:
         data.reminders = ReminderService(application, assistant.desk, database, assistant.clock)
+        data.reminders.schedules.append(SummaryService(application, data.staff, database, settings, assistant.clock))
 
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     new_message = filters.UpdateType.MESSAGE
     milestone_names = [c.name for c in commands.MILESTONE_COMMANDS]
-    own_handler = [*milestone_names, commands.CALENDAR.name]
+    staff_names = [c.name for c in commands.STAFF_COMMANDS]
+    own_handler = [*milestone_names, *staff_names, commands.CALENDAR.name]
     names = [c.name for c in commands.COMMANDS if c.name not in own_handler] + ["help"]
     application.add_handler(CommandHandler(names, handlers.on_command, filters=new_message))
     application.add_handler(CommandHandler(milestone_names, handlers.on_milestone_command, filters=new_message))
+    application.add_handler(CommandHandler(staff_names, handlers.on_staff_command, filters=new_message))
     application.add_handler(CommandHandler(commands.CALENDAR.name, handlers.on_calendar_command, filters=new_message))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migration))
     application.add_handler(MessageHandler(private & new_message & filters.COMMAND, handlers.on_unknown_command))

@@ -14,6 +14,7 @@ from telegram.ext import (
 from bot.assistant import Assistant
 from bot.milestones.desk import MilestoneDesk
 from bot.settings import Settings
+from bot.staff.desk import StaffDesk
 from bot.storage import Database
 from bot.telegram_adapter.reminders import ReminderService
 
@@ -28,6 +29,7 @@ class BotData:
     database: Database | None = None
     settings: Settings | None = None
     reminders: ReminderService | None = None
+    staff: StaffDesk | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -52,6 +54,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def reminders(self) -> ReminderService:
         assert self.bot_data.reminders is not None
         return self.bot_data.reminders
+
+    @property
+    def staff(self) -> StaffDesk:
+        assert self.bot_data.staff is not None
+        return self.bot_data.staff
 
     @property
     def settings(self) -> Settings:

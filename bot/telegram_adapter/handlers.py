@@ -11,6 +11,7 @@ import logging
 import re
 
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -28,6 +29,9 @@ from bot.assistant import Answer, calendar_button_target
 from bot.conversation import command_reply, parse_command, text_reply
 from bot.milestones.desk import CalendarFile
 from bot.render import Reply
+from bot.settings import Settings
+from bot.staff.report import BUTTON_PREFIX
+from bot.storage import Actor
 from bot.telegram_adapter.context import BotContext
 from bot.telegram_adapter.retry import with_retries
 
@@ -108,6 +112,29 @@ async def is_admin_of(chat_id: int, message: Message, context: BotContext) -> bo
     return member.status in {"creator", "administrator"}
 
 
+async def is_partnership_admin_id(bot: Bot, settings: Settings, user_id: int) -> bool:
+    """A user (not a message): in ADMIN_USER_IDS, or the creator or an administrator of PARTNERSHIP_CHAT_ID.
+    For a button press and for the weekly summary, which have no message of the user's to go by."""
+    if user_id in settings.admin_user_ids:
+        return True
+    if settings.partnership_chat_id is None:
+        return False
+    chat_id = settings.partnership_chat_id
+    try:
+        member = await with_retries(lambda: bot.get_chat_member(chat_id, user_id))
+    except BadRequest as error:
+        logger.warning("cannot look up a member of chat %s: %s", chat_id, error)
+        return False
+    return member.status in {"creator", "administrator"}
+
+
+def actor_of(message: Message) -> Actor:
+    """Who made a change, for the change log: the user, or the group an anonymous admin posted as."""
+    if message.sender_chat is not None:
+        return Actor(message.sender_chat.id, message.chat.id)
+    return Actor(message.from_user.id if message.from_user else 0, message.chat.id)
+
+
 async def is_partnership_admin(message: Message, context: BotContext) -> bool:
     """ADMIN_USER_IDS anywhere, and the admins of the partnership's own group (PARTNERSHIP_CHAT_ID)."""
     if message.from_user is not None and message.from_user.id in context.settings.admin_user_ids:
@@ -148,7 +175,7 @@ async def on_milestone_command(update: Update, context: BotContext) -> None:
         )
         await send(message, Reply(refusal), quote=not private)
         return
-    reply = context.desk.run(name, message.chat.id, args, context.assistant.clock())
+    reply = context.desk.run(name, message.chat.id, args, context.assistant.clock(), actor_of(message))
     await send(message, reply, quote=not private)
     if name != commands.REMINDERS.name:
         context.reminders.reschedule()
@@ -161,6 +188,28 @@ async def on_calendar_command(update: Update, context: BotContext) -> None:
         return
     result = context.desk.calendar(context.assistant.clock(), message.chat.id)
     await send_calendar(context, message.chat.id, result, quote=message if message.chat.type != "private" else None)
+
+
+async def on_staff_command(update: Update, context: BotContext) -> None:
+    """Statistics, taught words and the change log: partnership admins only; some in a private chat only, where
+    a group answers "only in a private chat" and shows nothing."""
+    message = update.effective_message
+    parsed = parse_command(message.text or "") if message else None
+    if message is None or parsed is None:
+        return
+    name, args = parsed
+    command = next(c for c in commands.STAFF_COMMANDS if c.name == name)
+    private = message.chat.type == "private"
+    if not private and commands.Scope.GROUP not in command.scopes:
+        await send(message, Reply(texts.PRIVATE_ONLY), quote=True)
+        return
+    if not await may_run(command, message, context):
+        await send(message, Reply(texts.STAFF_ONLY), quote=not private)
+        return
+    reply = context.staff.run(name, args, actor_of(message), context.assistant.clock())
+    await send(message, reply, quote=not private)
+    if name == commands.STATISTICS.name:
+        context.reminders.reschedule()  # the weekly summary may have been switched on or off
 
 
 async def on_migration(update: Update, context: BotContext) -> None:
@@ -235,7 +284,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     await with_retries(lambda: query.answer())
-    milestone_id = calendar_button_target(query.data or "")
+    data = query.data or ""
+    milestone_id = calendar_button_target(data)
     if milestone_id is not None:  # "Legg i kalender": a file below the list, which stays as it is
         if query.message is not None:
             chat_id = query.message.chat.id
@@ -243,7 +293,12 @@ async def on_button(update: Update, context: BotContext) -> None:
                 context, chat_id, context.desk.calendar(context.assistant.clock(), chat_id, milestone_id)
             )
         return
-    reply = context.assistant.on_button(query.data or "")
+    if data.startswith(BUTTON_PREFIX + ":"):  # a statistics page: admins only, in a private chat only
+        private = query.message is not None and query.message.chat.type == "private"
+        allowed = private and await is_partnership_admin_id(context.bot, context.settings, query.from_user.id)
+        reply = context.staff.statistics_page(data) if allowed else Reply(texts.STAFF_ONLY)
+    else:
+        reply = context.assistant.on_button(data)
     try:
         await with_retries(lambda: query.edit_message_text(reply.html, reply_markup=keyboard(reply)))
     except BadRequest as error:

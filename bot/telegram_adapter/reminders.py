@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, CallbackContext
@@ -32,6 +32,14 @@ JOB_NAME = "reminders"
 GONE = ("chat not found", "bot was kicked", "not enough rights", "have no rights", "user is deactivated")
 
 
+class Schedule(Protocol):
+    """Other messages sent on the reminders' wake-up (the weekly summary): same lock, same restart rules."""
+
+    async def run_due(self, now: datetime) -> tuple[datetime | None, int]:
+        """Send what is due; (when to wake next, how many failed and wait for a retry)."""
+        ...
+
+
 class ReminderService:
     def __init__(
         self,
@@ -46,6 +54,7 @@ class ReminderService:
         self.clock = clock
         self._lock = asyncio.Lock()
         self.retry_after = RETRY_AFTER_FAILURE
+        self.schedules: list[Schedule] = []
 
     def reschedule(self, when: datetime | None = None) -> None:
         """Replace the pending wake-up with one at `when` (now if None): after a start or any change."""
@@ -72,6 +81,10 @@ class ReminderService:
                 self.database.record_delivery(delivery.key, "superseded")
             failed = await self._fan_out(current.due) if current.due else 0
             next_at = current.next_at
+            for schedule in self.schedules:
+                other_next_at, other_failed = await schedule.run_due(now)
+                failed += other_failed
+                next_at = min(filter(None, (next_at, other_next_at)), default=None)
             if failed:
                 retry_at = self.clock() + self.retry_after
                 next_at = retry_at if next_at is None else min(next_at, retry_at)
