@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 
 from bot import render, texts
 from bot.assistant import Assistant, load_assistant
-from bot.datafile import DataFileError
+from bot.errors import OperatorError
 from bot.render import Reply
 
-USAGE_ERROR = 2
+USAGE_ERROR = 2  # bad usage, and every `OperatorError` (bad settings, broken data files, no database)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return print_stats(args.limit)
         assistant = load_assistant()
-    except DataFileError as exc:
+    except OperatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
+from bot.errors import OperatorError
 from bot.milestones.dates import OSLO, Lead, parse_lead_list
 from bot.milestones.model import Milestone
 from bot.milestones.planner import DeliveryKey, Subscription
@@ -29,7 +30,7 @@ from bot.milestones.planner import DeliveryKey, Subscription
 DEFAULT_DATABASE_URL = "sqlite:///data/bot.sqlite3"
 
 
-class StorageError(Exception):
+class StorageError(OperatorError):
     """The database cannot be opened or used; the message is meant for the operator."""
 
 

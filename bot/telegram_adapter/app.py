@@ -31,10 +31,9 @@ from telegram.ext import (
 
 from bot import commands
 from bot.assistant import Assistant, load_assistant
-from bot.datafile import DataFileError
 from bot.milestones.dates import OSLO
 from bot.settings import Settings, SettingsError, load_settings
-from bot.storage import Database, StorageError, open_database
+from bot.storage import Database, open_database
 from bot.telegram_adapter import handlers
 from bot.telegram_adapter.context import BotContext, BotData
 from bot.telegram_adapter.limits import MessageRateLimiter
@@ -125,26 +124,18 @@ def build_application(
 
 
 def run() -> int:
-    """`python -m bot run`: poll Telegram until SIGTERM/SIGINT. Exit 2 on bad settings or a rejected token."""
-    try:
-        settings = load_settings()
-        settings.require_token()
-    except SettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    """`python -m bot run`: poll Telegram until SIGTERM/SIGINT. Bad settings, broken data, no database or a
+    rejected token raise `OperatorError` (the CLI prints it and exits 2); an unreachable Bot API exits 1."""
+    settings = load_settings()
+    settings.require_token()
     configure_logging(settings)
-    try:
-        database = open_database(settings.database_url)
-        assistant = load_assistant(database)
-    except (DataFileError, StorageError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    database = open_database(settings.database_url)
+    assistant = load_assistant(database)
     try:
         asyncio.run(check_token(settings))
     except InvalidToken:
         database.close()
-        print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr)
-        return 2
+        raise SettingsError("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather") from None
     except (NetworkError, OSError) as error:
         database.close()
         print(f"error: cannot reach the Bot API at {settings.api_base_url}: {type(error).__name__}", file=sys.stderr)

@@ -1,0 +1,111 @@
+"""Button data (Telegram's `callback_data`): a stored protocol, built and read only here.
+
+A pressed button brings back its data and nothing else, possibly months later and after any number of
+restarts and upgrades, so these formats never change (old messages' buttons must keep working):
+
+| data | the button shows |
+|---|---|
+| `c` | the contents |
+| `m:<measure id>` | a measure, e.g. `m:3.2` |
+| `a:<area id>` | an area, e.g. `a:3` |
+| `q:<offset>:<query>` | more hits for a question, from `offset`: `q:3:samarbeid` |
+| `h:<id>,<id>,…` | more hits by id, when the question does not fit |
+
+Telegram takes 1–64 bytes of data (UTF-8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+
+
+class CallbackDataError(ValueError):
+    """Data Telegram would refuse (empty, or over 64 bytes): a bug in the bot, never the user's doing."""
+
+
+@dataclass(frozen=True)
+class Contents:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowMeasure:
+    measure_id: str
+
+
+@dataclass(frozen=True)
+class ShowArea:
+    area_id: str
+
+
+@dataclass(frozen=True)
+class MoreForQuery:
+    offset: int
+    query: str
+
+
+@dataclass(frozen=True)
+class MoreByIds:
+    ids: tuple[str, ...]
+
+
+Action = Contents | ShowMeasure | ShowArea | MoreForQuery | MoreByIds
+
+
+def fits(data: str) -> bool:
+    return 1 <= len(data.encode()) <= MAX_BYTES
+
+
+def check(data: str) -> str:
+    """The data as it is, or `CallbackDataError` if Telegram would refuse it."""
+    if not fits(data):
+        raise CallbackDataError(f"callback data must be 1–{MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def contents() -> str:
+    return "c"
+
+
+def measure(measure_id: str) -> str:
+    return check(f"m:{measure_id}")
+
+
+def area(area_id: str) -> str:
+    return check(f"a:{area_id}")
+
+
+def more(query: str | None, offset: int, ids: Iterable[str]) -> str:
+    """The next page of hits: by the query and offset if they fit, else by as many of the `ids` as fit."""
+    if query:
+        by_query = f"q:{offset}:{query}"
+        if fits(by_query):
+            return by_query
+    data = "h:"
+    for item_id in ids:
+        candidate = data + ("," if data != "h:" else "") + item_id
+        if not fits(candidate):
+            break
+        data = candidate
+    return check(data)
+
+
+def parse(data: str) -> Action | None:
+    """What a pressed button asks for; None for data this bot never made (or made by a bug)."""
+    kind, _, rest = data.partition(":")
+    if kind == "c":
+        return Contents()
+    if kind == "m" and rest:
+        return ShowMeasure(rest)
+    if kind == "a" and rest:
+        return ShowArea(rest)
+    if kind == "q":
+        offset, _, query = rest.partition(":")
+        if offset.isdigit() and query:
+            return MoreForQuery(int(offset), query)
+    if kind == "h" and rest:
+        return MoreByIds(tuple(rest.split(",")))
+    return None
