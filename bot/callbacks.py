@@ -78,12 +78,17 @@ def area(area_id: str) -> str:
     return check(f"a:{area_id}")
 
 
+def page(query: str, offset: int) -> str | None:
+    """The hits for `query` from `offset`; None if that does not fit."""
+    data = f"q:{offset}:{query}"
+    return data if fits(data) else None
+
+
 def more(query: str | None, offset: int, ids: Iterable[str]) -> str:
     """The next page of hits: by the query and offset if they fit, else by as many of the `ids` as fit."""
-    if query:
-        by_query = f"q:{offset}:{query}"
-        if fits(by_query):
-            return by_query
+    by_query = page(query, offset) if query else None
+    if by_query:
+        return by_query
     data = "h:"
     for item_id in ids:
         candidate = data + ("," if data != "h:" else "") + item_id

@@ -104,9 +104,6 @@ class Agreement:
     def children(self, measure_id: str) -> tuple[Measure, ...]:
         return tuple(m for m in self.measures if m.parent_id == measure_id)
 
-    def ids(self) -> list[str]:
-        return list(self._by_id)
-
 
 def load_agreement(path: Path = AGREEMENT_FILE) -> Agreement:
     """Load and validate the agreement; raises `datafile.DataFileError` naming file, line and field."""

@@ -27,7 +27,6 @@ class Lexicon:
     stopwords: frozenset[str]  # single words
     stop_phrases: tuple[tuple[str, ...], ...]  # multi-word filler ("kan du", "står det")
     synonyms: tuple[SynonymGroup, ...]
-    synonyms_path: Path
 
 
 def load_lexicon(stopwords_path: Path = STOPWORDS_FILE, synonyms_path: Path = SYNONYMS_FILE) -> Lexicon:
@@ -51,4 +50,4 @@ def load_lexicon(stopwords_path: Path = STOPWORDS_FILE, synonyms_path: Path = SY
         groups.append(SynonymGroup(words, means, node.line))
     if not groups:
         raise synonym_root.get("groups").fail("at least one group is needed")
-    return Lexicon(frozenset(single), tuple(phrases), tuple(groups), synonyms_path)
+    return Lexicon(frozenset(single), tuple(phrases), tuple(groups))

@@ -37,7 +37,7 @@ from bot.storage import Database, open_database
 from bot.telegram_adapter import handlers
 from bot.telegram_adapter.context import BotContext, BotData
 from bot.telegram_adapter.limits import MessageRateLimiter
-from bot.telegram_adapter.logs import configure_logging
+from bot.telegram_adapter.logs import configure_logging, keep_the_token_out_of_library_logs
 from bot.telegram_adapter.reminders import FANOUT_CONCURRENCY, ReminderService
 
 logger = logging.getLogger("bot")
@@ -82,7 +82,7 @@ def build_application(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True), tzinfo=OSLO)
         )
         # Updates at once (BOT_CONCURRENCY). More is slower: httpcore spends its time matching requests to
-        # connections (measured: 256 gave 177 updates/s, 16 gave 262, 4 gave 370; see README).
+        # connections (the figures are in the README).
         .concurrent_updates(settings.concurrency)
         .connection_pool_size(max(settings.concurrency, FANOUT_CONCURRENCY))
         .post_init(post_init)
@@ -91,7 +91,7 @@ def build_application(
     if settings.rate_limit:
         builder = builder.rate_limiter(MessageRateLimiter())
     application = builder.build()
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every URL, and the URL holds the token
+    keep_the_token_out_of_library_logs()
     data: BotData = application.bot_data
     data.assistant, data.database, data.settings = assistant, database, settings
     if assistant.desk is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +15,6 @@ from bot.milestones.desk import MilestoneDesk
 from bot.settings import Settings
 from bot.storage import Database
 from bot.telegram_adapter.reminders import ReminderService
-
-logger = logging.getLogger("bot")
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -86,3 +87,18 @@ async def test_blocked_user_is_logged_not_crashed(
         assert "Tiltak 3.4" in (await bot.telegram.ask(PRIVATE, "buss"))["text"]
     finally:
         await stop_bot(bot)
+
+
+async def test_a_bot_built_in_process_never_logs_the_token(
+    assistant: Assistant, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No `configure_logging` here (and so no redaction, which DEBUG needs): at INFO, building the application
+    alone keeps httpx, which logs every URL, away from the token."""
+    logging.getLogger("httpx").setLevel(logging.NOTSET)  # as in a fresh process
+    caplog.set_level(logging.INFO)
+    bot = await start_bot(assistant, tmp_path)
+    try:
+        assert "Tiltak 3.4" in (await bot.telegram.ask(PRIVATE, "buss"))["text"]
+    finally:
+        await stop_bot(bot)
+    assert caplog.records and bot.telegram.token.split(":")[1] not in caplog.text
