@@ -93,8 +93,8 @@ class Assistant:
         reply = self._hits_reply("\n".join(lines), hits, offset, query)
         return Answer(reply, True, hits[0].id)
 
-    def is_measure_number(self, text: str) -> str | None:
-        """A message that is only a measure number ("3.2", "tiltak 2.1 a") opens that measure."""
+    def bare_measure_id(self, text: str) -> str | None:
+        """The measure id of a message that is only a measure number ("3.2", "tiltak 2.1 a" → "2.1.A"), or None."""
         match = _MEASURE_NUMBER.match(text)
         if not match:
             return None

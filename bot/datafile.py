@@ -52,7 +52,7 @@ class Node:
             raise self.fail("expected a mapping")
         return list(self.raw.value)
 
-    def get(self, key: str) -> Node:
+    def required(self, key: str) -> Node:
         """A required field."""
         found = self.optional(key)
         if found is None:
