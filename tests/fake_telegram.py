@@ -31,7 +31,6 @@ JSON_FIELDS = {
     "entities", "button",
 }  # fmt: skip
 INT_FIELDS = {"chat_id", "offset", "timeout", "limit", "message_id", "user_id", "cache_time"}
-SENDING = {"sendMessage", "editMessageText"}
 
 
 @dataclass
