@@ -11,13 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import commands, texts
+from bot import callbacks, commands, texts
 from bot.knowledge import Agreement, Area, Measure, Section, canonical_measure_id
 from bot.milestones.dates import OSLO
 from bot.milestones.desk import MilestoneDesk, is_when_question
 from bot.render import (
     ANSWER_TEXT_LIMIT,
-    MAX_CALLBACK_DATA,
     Button,
     Reply,
     area_full,
@@ -36,8 +35,8 @@ from bot.storage import Database
 PAGE_SIZE = 3
 MAX_QUERY = 256  # Telegram's inline query limit; longer questions are searched by their beginning
 _DEEP_LINK = re.compile(r"^(?P<kind>[ma])(?P<id>[0-9][0-9A-Za-z-]*)$")
-CALENDAR_BUTTON = "k"  # "k:<milestone id>": that milestone's next occurrence as an .ics file (≤ 2 + 62 bytes)
 _MEASURE_NUMBER = re.compile(r"^\s*(?:tiltak\s*)?(\d{1,2}(?:\.\d{1,2}){1,2}(?:\.?[a-bA-B])?)\s*\.?\s*$")
+_CONTENTS_ROW = (Button(texts.BUTTON_CONTENTS, callbacks.contents()),)
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ class Assistant:
         subject = " ".join(self.index.content_words(query))
         if not hits:
             if not subject:  # "hei", "takk", "hva sier avtalen?": nothing to search for
-                return Answer(Reply(texts.ONLY_FILLER, ((Button(texts.BUTTON_CONTENTS, "c"),),)), False, None)
+                return Answer(Reply(texts.ONLY_FILLER, (_CONTENTS_ROW,)), False, None)
             return Answer(self._no_answer(query, subject), False, None)
         if offset:
             header = texts.ANSWER_MORE_HEADER.format(query=escape(subject or query))
@@ -91,12 +90,12 @@ class Assistant:
             when = self.desk.when_lines([hit.id for hit in hits[:PAGE_SIZE]], self.clock())
             lines = [*when, "", *lines] if when else lines
         if offset >= len(hits):
-            return Answer(Reply(texts.NO_MORE_RESULTS, ((Button(texts.BUTTON_CONTENTS, "c"),),)), True, hits[0].id)
+            return Answer(Reply(texts.NO_MORE_RESULTS, (_CONTENTS_ROW,)), True, hits[0].id)
         reply = self._hits_reply("\n".join(lines), hits, offset, query)
         return Answer(reply, True, hits[0].id)
 
-    def is_measure_number(self, text: str) -> str | None:
-        """A message that is only a measure number ("3.2", "tiltak 2.1 a") opens that measure."""
+    def bare_measure_id(self, text: str) -> str | None:
+        """The measure id of a message that is only a measure number ("3.2", "tiltak 2.1 a" → "2.1.A"), or None."""
         match = _MEASURE_NUMBER.match(text)
         if not match:
             return None
@@ -115,7 +114,7 @@ class Assistant:
                 block, was_cut = measure_block(self.agreement, item, hit.matched, ANSWER_TEXT_LIMIT)
                 lines += block
                 if was_cut:
-                    read_all.append(Button(texts.BUTTON_READ_ALL.format(id=item.id), f"m:{item.id}"))
+                    read_all.append(Button(texts.BUTTON_READ_ALL.format(id=item.id), callbacks.measure(item.id)))
                 if item.area_id not in areas:
                     areas.append(item.area_id)
             elif isinstance(item, Area):
@@ -127,24 +126,11 @@ class Assistant:
         rows: list[tuple[Button, ...]] = []
         if read_all:
             rows.append(tuple(read_all))
-        rows.append(tuple(Button(texts.BUTTON_AREA.format(id=area), f"a:{area}") for area in areas[:2]))
+        rows.append(tuple(Button(texts.BUTTON_AREA.format(id=area), callbacks.area(area)) for area in areas[:2]))
         if rest:
-            rows.append((Button(texts.BUTTON_MORE, self._more_data(query, rest, offset + PAGE_SIZE)),))
+            more = callbacks.more(query, offset + PAGE_SIZE, (hit.id for hit in rest))
+            rows.append((Button(texts.BUTTON_MORE, more),))
         return Reply(fit(lines), tuple(rows))
-
-    @staticmethod
-    def _more_data(query: str | None, rest: list[Hit], next_offset: int) -> str:
-        """Callback data for the next page: the query and offset if they fit in 64 bytes, else the ids left."""
-        by_query = f"q:{next_offset}:{query}" if query else ""
-        if by_query and len(by_query.encode()) <= MAX_CALLBACK_DATA:
-            return by_query
-        data = "h:"
-        for hit in rest:
-            candidate = data + ("," if data != "h:" else "") + hit.id
-            if len(candidate.encode()) > MAX_CALLBACK_DATA:
-                break
-            data = candidate
-        return data
 
     def _no_answer(self, query: str, subject: str) -> Reply:
         lines = [texts.NO_ANSWER.format(query=escape(subject))]
@@ -154,7 +140,7 @@ class Assistant:
                 texts.NO_ANSWER_SUGGESTIONS.format(suggestions=", ".join(f"<i>{escape(s)}</i>" for s in suggestions))
             )
         lines.append(texts.NO_ANSWER_BROWSE)
-        return Reply("\n".join(lines), ((Button(texts.BUTTON_CONTENTS, "c"),),))
+        return Reply("\n".join(lines), (_CONTENTS_ROW,))
 
     # -- browsing --------------------------------------------------------------------------------------
     def measure(self, raw_id: str) -> Reply:
@@ -166,19 +152,19 @@ class Assistant:
             measures = self.agreement.measures
             return Reply(
                 texts.UNKNOWN_MEASURE.format(id=escape(raw_id.strip()), first=measures[0].id, last=measures[-1].id),
-                ((Button(texts.BUTTON_CONTENTS, "c"),),),
+                (_CONTENTS_ROW,),
             )
-        buttons = [Button(texts.BUTTON_AREA.format(id=item.area_id), f"a:{item.area_id}")]
-        buttons += [Button(child.id, f"m:{child.id}") for child in self.agreement.children(item.id)]
+        buttons = [Button(texts.BUTTON_AREA.format(id=item.area_id), callbacks.area(item.area_id))]
+        buttons += [Button(child.id, callbacks.measure(child.id)) for child in self.agreement.children(item.id)]
         return Reply(fit(measure_full(self.agreement, item)), (tuple(buttons),))
 
     def area(self, area_id: str) -> Reply:
         item = self.agreement.find(area_id)
         if not isinstance(item, Area):
             return self.contents()
-        measure_buttons = [Button(m.id, f"m:{m.id}") for m in item.measures]
+        measure_buttons = [Button(m.id, callbacks.measure(m.id)) for m in item.measures]
         rows = [tuple(measure_buttons[i : i + 5]) for i in range(0, len(measure_buttons), 5)]
-        rows.append((Button(texts.BUTTON_CONTENTS, "c"),))
+        rows.append(_CONTENTS_ROW)
         return Reply(fit(area_full(item)), tuple(rows))
 
     def contents(self) -> Reply:
@@ -192,7 +178,7 @@ class Assistant:
                     count=len(area.measures),
                 )
             )
-        buttons = tuple(Button(f"{area.id}. {area.title}", f"a:{area.id}") for area in self.agreement.areas)
+        buttons = tuple(Button(f"{area.id}. {area.title}", callbacks.area(area.id)) for area in self.agreement.areas)
         return Reply("\n".join(lines), tuple((button,) for button in buttons))
 
     def about(self) -> Reply:
@@ -205,7 +191,7 @@ class Assistant:
                 period=escape(self.agreement.period),
                 areas=areas,
             ),
-            ((Button(texts.BUTTON_CONTENTS, "c"),),),
+            (_CONTENTS_ROW,),
         )
 
     def help(self, username: str, *, private: bool = True, admin: bool = False) -> Reply:
@@ -225,7 +211,7 @@ class Assistant:
         now = self.clock()
         listed = self.desk.list_reply(now)
         rows = tuple(
-            (Button(cut(texts.BUTTON_CALENDAR.format(title=m.title), 60)[0], calendar_button_data(m.id)),)
+            (Button(cut(texts.BUTTON_CALENDAR.format(title=m.title), 60)[0], callbacks.calendar(m.id)),)
             for m, _ in self.desk.dated(now)
         )
         return Reply(listed.html, listed.buttons + rows)
@@ -236,29 +222,28 @@ class Assistant:
         if match:
             item_id = match.group("id").replace("-", ".")
             return self.measure(item_id) if match.group("kind") == "m" else self.area(item_id)
-        return Reply(texts.WELCOME.format(bot_name=texts.BOT_NAME), ((Button(texts.BUTTON_CONTENTS, "c"),),))
+        return Reply(texts.WELCOME.format(bot_name=texts.BOT_NAME), (_CONTENTS_ROW,))
 
     # -- buttons ---------------------------------------------------------------------------------------
     def on_button(self, data: str) -> Reply:
         """The reply a button press shows; the data is all there is (the bot may have restarted since)."""
-        kind, _, rest = data.partition(":")
-        if kind == "m" and rest:
-            return self.measure(rest)
-        if kind == "a" and rest:
-            return self.area(rest)
-        if kind == "c":
+        action = callbacks.parse(data)
+        if isinstance(action, callbacks.ShowMeasure):
+            return self.measure(action.measure_id)
+        if isinstance(action, callbacks.ShowArea):
+            return self.area(action.area_id)
+        if isinstance(action, callbacks.Contents):
             return self.contents()
-        if kind == "q":
-            offset, _, query = rest.partition(":")
-            if offset.isdigit() and query:
-                return self.answer(query, int(offset)).reply
-        if kind == "h" and rest:
-            hits = [self._hit_for(item_id) for item_id in rest.split(",")]
-            found = [hit for hit in hits if hit]
+        if isinstance(action, callbacks.MoreForQuery):
+            return self.answer(action.query, action.offset).reply
+        if isinstance(action, callbacks.MoreByIds):
+            found = [hit for hit in map(self._hit_for, action.ids) if hit]
             if found:
                 return self._hits_reply(texts.ANSWER_MORE_FOR_IDS, found)
-        if kind == CALENDAR_BUTTON and rest:  # Telegram sends a file (see `calendar_button_target`)
+        if isinstance(action, callbacks.AddToCalendar):  # in Telegram the adapter sends a file instead
             return Reply(texts.CALENDAR_TELEGRAM_ONLY)
+        if isinstance(action, callbacks.StatisticsPage):
+            return Reply(texts.STAFF_TELEGRAM_ONLY)
         return Reply(texts.EXPIRED_BUTTON)
 
     def _hit_for(self, item_id: str) -> Hit | None:
@@ -301,16 +286,6 @@ class Assistant:
             texts.INLINE_AREA_DESCRIPTION.format(hashtag=area.hashtag, count=len(area.measures)),
             fit(area_full(area)),
         )
-
-
-def calendar_button_data(milestone_id: str) -> str:
-    return f"{CALENDAR_BUTTON}:{milestone_id}"
-
-
-def calendar_button_target(data: str) -> str | None:
-    """The milestone id of a "Legg i kalender" button, or None for any other button."""
-    kind, _, milestone_id = data.partition(":")
-    return milestone_id if kind == CALENDAR_BUTTON and milestone_id else None
 
 
 def load_assistant(database: Database | None = None) -> Assistant:

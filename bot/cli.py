@@ -16,12 +16,12 @@ from datetime import datetime
 
 from bot import render, texts
 from bot.assistant import Assistant, load_assistant
-from bot.datafile import DataFileError
+from bot.errors import OperatorError
 from bot.milestones.desk import CalendarFile
 from bot.render import Reply
 from bot.storage import Database
 
-USAGE_ERROR = 2
+USAGE_ERROR = 2  # bad usage, and every `OperatorError` (bad settings, broken data files, no database)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "lexicon":
             return export_lexicon()
         assistant = load_assistant()
-    except DataFileError as exc:
+    except OperatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
@@ -82,16 +82,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return chat(assistant)
 
 
-def _configured_database() -> Database | None:
-    """The database DATABASE_URL names, or None after one line for the operator."""
-    from bot.settings import SettingsError, load_settings
-    from bot.storage import StorageError, open_database
+def _configured_database() -> Database:
+    """The database DATABASE_URL names; a bad setting or an unreachable database is an `OperatorError`."""
+    from bot.settings import load_settings
+    from bot.storage import open_database
 
-    try:
-        return open_database(load_settings().database_url)
-    except (SettingsError, StorageError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return None
+    return open_database(load_settings().database_url)
 
 
 def write_ics(chat_id: int | None) -> int:
@@ -99,8 +95,6 @@ def write_ics(chat_id: int | None) -> int:
     from bot.milestones.dates import OSLO
 
     database = _configured_database()
-    if database is None:
-        return USAGE_ERROR
     try:
         desk = load_assistant(database).desk
         assert desk is not None
@@ -120,8 +114,6 @@ def export_lexicon() -> int:
     from bot.staff.words import export_yaml
 
     database = _configured_database()
-    if database is None:
-        return USAGE_ERROR
     try:
         print(export_yaml(database.taught_words()), end="")
     finally:

@@ -54,7 +54,7 @@ def command_reply(assistant: Assistant, name: str, args: str, username: str) -> 
 
 def text_reply(assistant: Assistant, text: str) -> tuple[Reply, Answer | None]:
     """A plain message: a measure number opens the measure, anything else is a question."""
-    measure_id = assistant.is_measure_number(text)
+    measure_id = assistant.bare_measure_id(text)
     if measure_id:
         return assistant.measure(measure_id), None
     answer = assistant.answer(text)

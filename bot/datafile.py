@@ -11,8 +11,10 @@ from typing import Any
 
 import yaml
 
+from bot.errors import OperatorError
 
-class DataFileError(Exception):
+
+class DataFileError(OperatorError):
     """A data file is unreadable or breaks its schema; the message is meant for the operator."""
 
     def __init__(self, path: Path | str, line: int | None, field: str, problem: str) -> None:
@@ -50,7 +52,7 @@ class Node:
             raise self.fail("expected a mapping")
         return list(self.raw.value)
 
-    def get(self, key: str) -> Node:
+    def required(self, key: str) -> Node:
         """A required field."""
         found = self.optional(key)
         if found is None:

@@ -104,9 +104,6 @@ class Agreement:
     def children(self, measure_id: str) -> tuple[Measure, ...]:
         return tuple(m for m in self.measures if m.parent_id == measure_id)
 
-    def ids(self) -> list[str]:
-        return list(self._by_id)
-
 
 def load_agreement(path: Path = AGREEMENT_FILE) -> Agreement:
     """Load and validate the agreement; raises `datafile.DataFileError` naming file, line and field."""
@@ -122,21 +119,23 @@ def load_agreement(path: Path = AGREEMENT_FILE) -> Agreement:
         seen[item_id] = node.line
         return item_id
 
-    parties = tuple(Party(p.get("short").text(), p.get("name").text()) for p in root.get("parties").items())
+    parties = tuple(
+        Party(p.required("short").text(), p.required("name").text()) for p in root.required("parties").items()
+    )
     sections = tuple(
         Section(
-            id=claim(node.get("id"), SECTION_ID, "section"),
-            title=node.get("title").text(),
-            paragraphs=tuple(node.get("paragraphs").texts()),
+            id=claim(node.required("id"), SECTION_ID, "section"),
+            title=node.required("title").text(),
+            paragraphs=tuple(node.required("paragraphs").texts()),
         )
-        for node in root.get("sections").items()
+        for node in root.required("sections").items()
     )
     areas = []
-    for area_node in root.get("areas").items():
-        area_id = claim(area_node.get("id"), AREA_ID, "area")
+    for area_node in root.required("areas").items():
+        area_id = claim(area_node.required("id"), AREA_ID, "area")
         measures: list[Measure] = []
-        for measure_node in area_node.get("measures").items():
-            id_node = measure_node.get("id")
+        for measure_node in area_node.required("measures").items():
+            id_node = measure_node.required("id")
             measure_id = claim(id_node, MEASURE_ID, "measure")
             if measure_id.split(".")[0] != area_id:
                 raise id_node.fail(f"measure {measure_id} does not belong to area {area_id}")
@@ -149,37 +148,37 @@ def load_agreement(path: Path = AGREEMENT_FILE) -> Agreement:
                 Measure(
                     id=measure_id,
                     area_id=area_id,
-                    text=measure_node.get("text").text(),
+                    text=measure_node.required("text").text(),
                     parent_id=parent_id,
                     group=group_node.text() if group_node else None,
                 )
             )
         if not measures:
-            raise area_node.get("measures").fail("an area needs at least one measure")
+            raise area_node.required("measures").fail("an area needs at least one measure")
         sdg = area_node.optional("sdg")
         intro = area_node.optional("intro")
-        hashtag_node = area_node.get("hashtag")
+        hashtag_node = area_node.required("hashtag")
         hashtag = hashtag_node.text()
         if not hashtag.startswith("#"):
             raise hashtag_node.fail("a hashtag starts with #")
         areas.append(
             Area(
                 id=area_id,
-                title=area_node.get("title").text(),
+                title=area_node.required("title").text(),
                 hashtag=hashtag,
-                sdg_number=sdg.get("number").integer() if sdg else None,
-                sdg_title=sdg.get("title").text() if sdg else None,
+                sdg_number=sdg.required("number").integer() if sdg else None,
+                sdg_title=sdg.required("title").text() if sdg else None,
                 intro=intro.text() if intro else None,
                 measures=tuple(measures),
             )
         )
     if not areas:
-        raise root.get("areas").fail("the agreement needs at least one area")
+        raise root.required("areas").fail("the agreement needs at least one area")
     return Agreement(
-        title=root.get("title").text(),
-        period=root.get("period").text(),
+        title=root.required("title").text(),
+        period=root.required("period").text(),
         parties=parties,
         sections=sections,
         areas=tuple(areas),
-        source=root.get("source").text(),
+        source=root.required("source").text(),
     )

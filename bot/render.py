@@ -7,11 +7,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot import texts
+from bot import callbacks, texts
 from bot.knowledge import Agreement, Area, Measure, Section
 
 MAX_MESSAGE = 4096  # Telegram's limit on a message's text, after entity parsing
-MAX_CALLBACK_DATA = 64  # bytes
 ANSWER_TEXT_LIMIT = 400  # a measure's text in an answer is cut here, with a button to read it all
 LIST_TEXT_LIMIT = 160  # in an area's list of measures
 
@@ -19,11 +18,10 @@ LIST_TEXT_LIMIT = 160  # in an area's list of measures
 @dataclass(frozen=True)
 class Button:
     text: str
-    data: str  # callback data, self-contained so it works after a restart
+    data: str  # made by `bot.callbacks`: self-contained, so it works after a restart
 
     def __post_init__(self) -> None:
-        if not 1 <= len(self.data.encode()) <= MAX_CALLBACK_DATA:
-            raise ValueError(f"callback data must be 1–64 bytes: {self.data!r}")
+        callbacks.check(self.data)
 
 
 @dataclass(frozen=True)

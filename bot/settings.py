@@ -21,13 +21,14 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.errors import OperatorError
 from bot.storage import DEFAULT_DATABASE_URL
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_SHAPE = re.compile(r"^\d{3,12}:[A-Za-z0-9_-]{20,}$")
 
 
-class SettingsError(Exception):
+class SettingsError(OperatorError):
     """A setting is missing or malformed; the message names the variable."""
 
 

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-
 from bot.knowledge import Area, Measure, load_agreement
-from bot.settings import SettingsError, load_settings
-from bot.storage import StorageError, open_database
+from bot.settings import load_settings
+from bot.storage import open_database
 
 
 def print_stats(limit: int) -> int:
-    try:
-        settings = load_settings()
-        database = open_database(settings.database_url)
-    except (SettingsError, StorageError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    """The report; bad settings, a broken data file or no database raise `OperatorError` for the CLI."""
+    database = open_database(load_settings().database_url)
     agreement = load_agreement()
     try:
         total, answered = database.question_count()

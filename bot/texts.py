@@ -72,12 +72,9 @@ ERROR = "Beklager, noe gikk galt. Prøv igjen om litt."
 BUTTON_MORE = "Flere treff ▸"
 BUTTON_AREA = "Hele område {id}"
 BUTTON_READ_ALL = "Les hele {id}"
-BUTTON_MEASURE = "{id}"
 BUTTON_CONTENTS = "Innhold"
 
 INLINE_AREA_DESCRIPTION = "{hashtag} · {count} tiltak"
-INLINE_NOTHING = "Ingenting i avtalen om dette"
-INLINE_NOTHING_TEXT = "Partnerskapsavtalen sier ikke noe om «{query}»."
 
 # Terminal chat
 CHAT_INTRO = (
@@ -95,7 +92,6 @@ MILESTONE_PLACE = "Sted: {place}"
 MILESTONE_NOT_SET = "dato ikke fastsatt"
 MILESTONE_WHEN = "{date}, om {days}"
 MILESTONE_TODAY = "{date}, i dag"
-MILESTONE_YEARLY = "årlig"
 MILESTONE_ID_HINT = "Navn i kommandoer: <code>{id}</code>"
 MILESTONES_FOOTER = "Få påminnelser i denne chatten med /abonner."
 WHEN_HEADER = "<b>Når?</b>"

@@ -32,7 +32,6 @@ JSON_FIELDS = {
     "entities", "button",
 }  # fmt: skip
 INT_FIELDS = {"chat_id", "offset", "timeout", "limit", "message_id", "user_id", "cache_time"}
-SENDING = {"sendMessage", "editMessageText"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,7 @@ class FakeTelegram:
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
+        self._last_update_id = 0
         self._message_ids = itertools.count(1000)
         self._new_update = asyncio.Event()
         self._new_call = asyncio.Event()
@@ -76,6 +76,8 @@ class FakeTelegram:
         self._sent_at: deque[float] = deque()
         self._group_sent_at: dict[int, deque[float]] = defaultdict(deque)
         self._runner: web.AppRunner | None = None
+        self._closing = False  # set by stop(): pending and new long polls return at once
+        self.acknowledged = 0  # the highest update id the bot has confirmed (getUpdates' offset - 1)
         self.port = 0
 
     # -- server ----------------------------------------------------------------------------------------
@@ -90,6 +92,9 @@ class FakeTelegram:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
+        """Release the long polls still waiting (else cleanup waits out their timeout), then shut down."""
+        self._closing = True
+        self._new_update.set()
         if self._runner:
             await self._runner.cleanup()
 
@@ -161,7 +166,7 @@ class FakeTelegram:
         self.faults[method].append((status, body))
 
     def push(self, update: dict[str, Any]) -> int:
-        update_id = next(self._update_ids)
+        update_id = self._last_update_id = next(self._update_ids)
         self._updates.append({"update_id": update_id, **update})
         self._new_update.set()
         return update_id
@@ -201,6 +206,20 @@ class FakeTelegram:
     def bot_user(self) -> dict[str, Any]:
         return {"id": self.bot_id, "is_bot": True, "first_name": "Partnerboten", "username": self.username}
 
+    async def ask(
+        self, chat_id: int, text: str | None, *, user_id: int = 111, timeout: float = 10.0, **extra: Any
+    ) -> dict[str, Any]:
+        """Push a message from `user_id` to `chat_id` and return the parameters of the bot's reply to that chat.
+        The chat is private for a positive id, a supergroup for a negative one, unless `chat_type` says."""
+        extra.setdefault("chat_type", "private" if chat_id > 0 else "supergroup")
+        start = len(self.calls)
+        self.push({"message": self.message(chat_id, text, user_id=user_id, **extra)})
+        return (await self._first_after(start, chat_id, "sendMessage", timeout)).params
+
+    def all_acknowledged(self) -> bool:
+        """The bot has fetched every update pushed so far (and confirmed it with getUpdates' offset)."""
+        return self.acknowledged >= self._last_update_id
+
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
         return [
             c
@@ -234,16 +253,14 @@ class FakeTelegram:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_call.wait(), min(remaining, 0.2))
 
-    async def reply_to(self, update_id_or_chat: int, timeout: float = 10.0, method: str = "sendMessage") -> Call:
+    async def reply_to(self, chat_id: int, timeout: float = 10.0, method: str = "sendMessage") -> Call:
         """The first message sent to this chat after now."""
-        start = len(self.calls)
+        return await self._first_after(len(self.calls), chat_id, method, timeout)
+
+    async def _first_after(self, start: int, chat_id: int, method: str, timeout: float) -> Call:
         return await self.wait_for(
             lambda: next(
-                (
-                    c
-                    for c in self.calls[start:]
-                    if c.ok and c.method == method and c.params.get("chat_id") == update_id_or_chat
-                ),
+                (c for c in self.calls[start:] if c.ok and c.method == method and c.params.get("chat_id") == chat_id),
                 None,
             ),
             timeout,
@@ -276,12 +293,13 @@ class FakeTelegram:
         offset = int(params.get("offset", 0) or 0)
         timeout = float(params.get("timeout", 0) or 0)
         limit = int(params.get("limit", 100) or 100)
+        self.acknowledged = max(self.acknowledged, offset - 1)
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
-        if not self._updates and timeout:
+        if not self._updates and timeout and not self._closing:
             self._new_update.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), timeout)
-        return self._updates[:limit]
+        return [] if self._closing else self._updates[:limit]
 
     def _check_text(self, text: str | None, parse_mode: str | None) -> None:
         if not text:

@@ -88,6 +88,20 @@ def test_stats_lists_subjects_and_unanswered_questions(tmp_path: object) -> None
     assert "1  legevakt" in result.stdout
     bad = run("stats", env={"DATABASE_URL": "mysql://nope"})
     assert bad.returncode == 2 and "DATABASE_URL must start with" in bad.stderr and "Traceback" not in bad.stderr
+    bad = run("stats", env={"DATABASE_URL": url, "LOG_LEVEL": "LOUD"})
+    assert (
+        bad.returncode == 2 and bad.stderr.startswith("error: LOG_LEVEL must be") and len(bad.stderr.splitlines()) == 1
+    )
+
+
+def test_every_message_for_the_operator_is_one_kind_of_error() -> None:
+    """One base class, so `python -m bot` has one place that prints them and exits 2."""
+    from bot.datafile import DataFileError
+    from bot.errors import OperatorError
+    from bot.settings import SettingsError
+    from bot.storage import StorageError
+
+    assert all(issubclass(error, OperatorError) for error in (DataFileError, SettingsError, StorageError))
 
 
 def test_ics_writes_every_dated_milestone(tmp_path: Path) -> None:

@@ -87,56 +87,71 @@ def format_datetime(moment: datetime) -> str:
     return f"{format_date(local)} kl. {local.hour:02d}.{local.minute:02d}"
 
 
+@dataclass(frozen=True)
+class LeadUnit:
+    minutes: int
+    one: str  # "1 dag før"
+    many: str  # "14 dager før"
+    spellings: tuple[str, ...]  # what staff type after the number
+
+
+# The units of a lead time, by the code stored in subscriptions ("14d,2t,30m").
+LEAD_UNITS = {
+    "d": LeadUnit(24 * 60, "dag", "dager", ("d", "dag", "dager", "døgn")),
+    "t": LeadUnit(60, "time", "timer", ("t", "h", "time", "timer")),
+    "m": LeadUnit(1, "minutt", "minutter", ("m", "min", "minutt", "minutter")),
+}
+_UNIT_BY_SPELLING = {spelling: code for code, unit in LEAD_UNITS.items() for spelling in unit.spellings}
+
+
 @dataclass(frozen=True, order=True)
 class Lead:
     """How long before an event a reminder goes out. Day leads go out at 09:00 Oslo time that day;
     hour and minute leads at exactly that offset."""
 
     amount: int
-    unit: str  # "d", "t" (timer) or "m"
+    unit: str  # a key of LEAD_UNITS
 
     def __str__(self) -> str:
         return f"{self.amount}{self.unit}"
 
+    @property
+    def minutes(self) -> int:
+        return self.amount * LEAD_UNITS[self.unit].minutes
+
     def describe(self) -> str:
-        words = {"d": ("dag", "dager"), "t": ("time", "timer"), "m": ("minutt", "minutter")}[self.unit]
-        return f"{self.amount} {words[0] if self.amount == 1 else words[1]} før"
+        unit = LEAD_UNITS[self.unit]
+        return f"{self.amount} {unit.one if self.amount == 1 else unit.many} før"
 
     def reminder_time(self, event: datetime) -> datetime:
         if self.unit == "d":
             day = event.astimezone(OSLO).date() - timedelta(days=self.amount)
             return datetime.combine(day, DEFAULT_TIME, tzinfo=OSLO)
-        delta = timedelta(hours=self.amount) if self.unit == "t" else timedelta(minutes=self.amount)
-        return event - delta
+        return event - timedelta(minutes=self.minutes)
 
 
 DEFAULT_LEADS = (Lead(14, "d"), Lead(1, "d"))
-_LEAD = re.compile(r"^(\d{1,4})\s*(d|dag|dager|døgn|t|h|time|timer|m|min|minutt|minutter)$")
-_UNIT = {"d": "d", "dag": "d", "dager": "d", "døgn": "d", "t": "t", "h": "t", "time": "t", "timer": "t",
-         "m": "m", "min": "m", "minutt": "m", "minutter": "m"}  # fmt: skip
+_LEAD = re.compile(r"\d+\s*[a-zæøå]+")
 
 
 def parse_leads(words: list[str]) -> tuple[Lead, ...]:
-    """ "14d 1d", "2 timer", "30m" → leads, longest first; `DateError` for anything else."""
+    """ "14d 1d", "2 timer og 30 min", "30m" → leads, longest first; `DateError` for anything else."""
     joined = " ".join(words).lower()
-    tokens = re.findall(r"\d+\s*[a-zæøå]+", joined)
-    leftover = re.sub(r"\d+\s*[a-zæøå]+", "", joined).replace(",", " ").replace("og", " ").strip()
+    tokens = _LEAD.findall(joined)
+    leftover = [word for word in _LEAD.sub(" ", joined).replace(",", " ").split() if word != "og"]
     if leftover or not tokens:
         raise DateError(f"Jeg forstår ikke varslingstiden «{joined}». Skriv for eksempel 14d 1d, 2t eller 30m.")
     leads = set()
     for token in tokens:
-        match = _LEAD.match(token.strip())
-        if not match or int(match.group(1)) == 0:
+        match = re.fullmatch(r"(\d{1,4})\s*([a-zæøå]+)", token)
+        unit = _UNIT_BY_SPELLING.get(match.group(2)) if match else None
+        if not match or unit is None or int(match.group(1)) == 0:
             raise DateError(f"Jeg forstår ikke varslingstiden «{token}». Skriv for eksempel 14d, 2t eller 30m.")
-        lead = Lead(int(match.group(1)), _UNIT[match.group(2)])
+        lead = Lead(int(match.group(1)), unit)
         if lead.unit == "d" and lead.amount > 366:
             raise DateError("Varsel kan sendes høyst ett år før.")
         leads.add(lead)
-    return tuple(sorted(leads, key=lambda lead: -_minutes(lead)))
-
-
-def _minutes(lead: Lead) -> int:
-    return lead.amount * {"d": 1440, "t": 60, "m": 1}[lead.unit]
+    return tuple(sorted(leads, key=lambda lead: -lead.minutes))
 
 
 def parse_lead_list(text: str) -> tuple[Lead, ...]:

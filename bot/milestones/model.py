@@ -36,18 +36,18 @@ def load_milestones(agreement: Agreement, path: Path = MILESTONES_FILE) -> tuple
     root = datafile.load(path)
     milestones: list[Milestone] = []
     seen: set[str] = set()
-    for node in root.get("milestones").items():
-        id_node = node.get("id")
+    for node in root.required("milestones").items():
+        id_node = node.required("id")
         milestone_id = id_node.text()
         if not MILESTONE_ID.match(milestone_id):
             raise id_node.fail(f"{milestone_id!r} is not a valid id (lower-case letters, digits, -)")
         if milestone_id in seen:
             raise id_node.fail(f"duplicate id {milestone_id!r}")
         seen.add(milestone_id)
-        measure_node = node.get("measure")
+        measure_node = node.required("measure")
         if agreement.measure(measure_node.text()) is None:
             raise measure_node.fail(f"measure {measure_node.text()!r} is not in the agreement")
-        recurrence_node = node.get("recurrence")
+        recurrence_node = node.required("recurrence")
         if recurrence_node.text() not in RECURRENCES:
             raise recurrence_node.fail(f"must be one of {', '.join(RECURRENCES)}")
         date_node = node.optional("date")
@@ -61,7 +61,7 @@ def load_milestones(agreement: Agreement, path: Path = MILESTONES_FILE) -> tuple
         milestones.append(
             Milestone(
                 id=milestone_id,
-                title=node.get("title").text(),
+                title=node.required("title").text(),
                 measure_id=measure_node.text(),
                 place=place.text() if place else None,
                 recurrence=recurrence_node.text(),

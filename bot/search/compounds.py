@@ -25,7 +25,8 @@ Frequency = Callable[[str], float]
 
 
 def wordfreq_zipf() -> Frequency:
-    """The bokmål frequency list as a zipf lookup (imported lazily: it costs ~0.2 s and ~40 MB)."""
+    """The bokmål frequency list as a zipf lookup (imported lazily: loading it takes time and memory, see the
+    README)."""
     from wordfreq import get_frequency_dict
 
     frequencies = get_frequency_dict("nb", wordlist="best")

@@ -27,7 +27,6 @@ class Lexicon:
     stopwords: frozenset[str]  # single words
     stop_phrases: tuple[tuple[str, ...], ...]  # multi-word filler ("kan du", "står det")
     synonyms: tuple[SynonymGroup, ...]
-    synonyms_path: Path
 
 
 def load_lexicon(stopwords_path: Path = STOPWORDS_FILE, synonyms_path: Path = SYNONYMS_FILE) -> Lexicon:
@@ -36,7 +35,7 @@ def load_lexicon(stopwords_path: Path = STOPWORDS_FILE, synonyms_path: Path = SY
     single: set[str] = set()
     phrases: list[tuple[str, ...]] = []
     for key in stop_root.field_names():
-        for entry in stop_root.get(key).texts():
+        for entry in stop_root.required(key).texts():
             words = tuple(entry.lower().split())
             if len(words) == 1:
                 single.add(words[0])
@@ -45,10 +44,10 @@ def load_lexicon(stopwords_path: Path = STOPWORDS_FILE, synonyms_path: Path = SY
 
     synonym_root = datafile.load(synonyms_path)
     groups = []
-    for node in synonym_root.get("groups").items():
-        words = tuple(word.lower() for word in node.get("words").texts())
-        means = tuple(word.lower() for word in node.get("means").texts())
+    for node in synonym_root.required("groups").items():
+        words = tuple(word.lower() for word in node.required("words").texts())
+        means = tuple(word.lower() for word in node.required("means").texts())
         groups.append(SynonymGroup(words, means, node.line))
     if not groups:
-        raise synonym_root.get("groups").fail("at least one group is needed")
-    return Lexicon(frozenset(single), tuple(phrases), tuple(groups), synonyms_path)
+        raise synonym_root.required("groups").fail("at least one group is needed")
+    return Lexicon(frozenset(single), tuple(phrases), tuple(groups))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot import texts
+from bot import callbacks, texts
 from bot.knowledge import Agreement, Area, Measure
 from bot.milestones.dates import MONTHS, OSLO
 from bot.render import Button, Reply, cut, escape, fit
@@ -23,8 +23,6 @@ FIRST_YEAR = 2020
 PAGE_SIZE = 10  # unanswered questions a page
 TOP_SUBJECTS = 5
 QUESTION_TEXT_LIMIT = 150
-BUTTON_PREFIX = "st"
-_DATA = re.compile(r"^st:([dyw]):(\d{8}):(\d{8}):(\d{1,4})$")
 
 
 class PeriodError(ValueError):
@@ -61,7 +59,7 @@ class Period:
         return texts.STATS_RANGE.format(start=first, end=f"{last.day}. {MONTHS[last.month - 1]} {last.year}")
 
     def data(self, page: int) -> str:
-        return f"{BUTTON_PREFIX}:{self.kind}:{self.start:%Y%m%d}:{self.end:%Y%m%d}:{page}"
+        return callbacks.statistics(self.kind, self.start, self.end, page)
 
 
 def parse_period(args: str, now: datetime) -> Period:
@@ -95,17 +93,10 @@ def week_before(monday: date) -> Period:
 
 def period_from_data(data: str) -> tuple[Period, int] | None:
     """A page button's data back to its period and page; None if it is not one of ours."""
-    match = _DATA.match(data)
-    if not match:
+    action = callbacks.parse(data)
+    if not isinstance(action, callbacks.StatisticsPage):
         return None
-    try:
-        start = datetime.strptime(match.group(2), "%Y%m%d").date()
-        end = datetime.strptime(match.group(3), "%Y%m%d").date()
-    except ValueError:
-        return None
-    if end <= start:
-        return None
-    return Period(match.group(1), start, end), int(match.group(4))
+    return Period(action.kind, action.start, action.end), action.page
 
 
 def group_unanswered(rows: list[QuestionStat]) -> list[QuestionStat]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +16,6 @@ from bot.settings import Settings
 from bot.staff.desk import StaffDesk
 from bot.storage import Database
 from bot.telegram_adapter.reminders import ReminderService
-
-logger = logging.getLogger("bot")
 
 
 @dataclass

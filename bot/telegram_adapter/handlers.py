@@ -24,13 +24,12 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 
-from bot import commands, texts
-from bot.assistant import Answer, calendar_button_target
+from bot import callbacks, commands, texts
+from bot.assistant import Answer
 from bot.conversation import command_reply, parse_command, text_reply
 from bot.milestones.desk import CalendarFile
 from bot.render import Reply
 from bot.settings import Settings
-from bot.staff.report import BUTTON_PREFIX
 from bot.storage import Actor
 from bot.telegram_adapter.context import BotContext
 from bot.telegram_adapter.retry import with_retries
@@ -285,15 +284,15 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     await with_retries(lambda: query.answer())
     data = query.data or ""
-    milestone_id = calendar_button_target(data)
-    if milestone_id is not None:  # "Legg i kalender": a file below the list, which stays as it is
+    action = callbacks.parse(data)
+    if isinstance(action, callbacks.AddToCalendar):  # a file below the list, which stays as it is
         if query.message is not None:
             chat_id = query.message.chat.id
             await send_calendar(
-                context, chat_id, context.desk.calendar(context.assistant.clock(), chat_id, milestone_id)
+                context, chat_id, context.desk.calendar(context.assistant.clock(), chat_id, action.milestone_id)
             )
         return
-    if data.startswith(BUTTON_PREFIX + ":"):  # a statistics page: admins only, in a private chat only
+    if isinstance(action, callbacks.StatisticsPage):  # admins only, in a private chat only
         private = query.message is not None and query.message.chat.type == "private"
         allowed = private and await is_partnership_admin_id(context.bot, context.settings, query.from_user.id)
         reply = context.staff.statistics_page(data) if allowed else Reply(texts.STAFF_ONLY)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram.ext import (
     AIORateLimiter,
 )
-
-logger = logging.getLogger("bot")
 
 
 class MessageRateLimiter(AIORateLimiter):

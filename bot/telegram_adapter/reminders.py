@@ -51,9 +51,9 @@ class ReminderService:
         self.application = application
         self.desk = desk
         self.database = database
-        self.clock = clock
+        self.clock = clock  # every decision is by this clock (a test moves it); only the JobQueue's sleep is real
+        self.wake_at: datetime | None = None  # the pending wake-up, by `clock`
         self._lock = asyncio.Lock()
-        self.retry_after = RETRY_AFTER_FAILURE
         self.schedules: list[Schedule] = []
 
     def reschedule(self, when: datetime | None = None) -> None:
@@ -63,14 +63,16 @@ class ReminderService:
             raise RuntimeError("python-telegram-bot's job-queue extra is needed for reminders")
         for job in job_queue.get_jobs_by_name(JOB_NAME):
             job.schedule_removal()
-        delay = max(0.0, ((when or self.clock()) - self.clock()).total_seconds())  # by our clock, not the wall's
-        job_queue.run_once(self._tick, when=delay, name=JOB_NAME)
+        now = self.clock()
+        self.wake_at = when or now
+        job_queue.run_once(self._tick, when=max(0.0, (self.wake_at - now).total_seconds()), name=JOB_NAME)
 
     async def _tick(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
-        await self.run_once()
+        await self.plan_round()
 
-    async def run_once(self) -> None:
-        """Send what is due, then sleep until the next reminder (or a retry, if a send failed)."""
+    async def plan_round(self) -> None:
+        """One planning round: send what is due, then sleep until the next reminder (or a retry, if a send
+        failed). The JobQueue calls it; so may a test, after moving the clock. Rounds never overlap."""
         async with self._lock:
             now = self.clock()
             milestones = self.desk.current()
@@ -86,7 +88,7 @@ class ReminderService:
                 failed += other_failed
                 next_at = min(filter(None, (next_at, other_next_at)), default=None)
             if failed:
-                retry_at = self.clock() + self.retry_after
+                retry_at = self.clock() + RETRY_AFTER_FAILURE
                 next_at = retry_at if next_at is None else min(next_at, retry_at)
             if current.due:
                 logger.info("reminders: %d due, %d failed and kept for a retry", len(current.due), failed)

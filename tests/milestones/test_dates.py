@@ -39,7 +39,8 @@ def test_leads() -> None:
     assert parse_leads(["14d", "1d", "2t", "30m"]) == (Lead(14, "d"), Lead(1, "d"), Lead(2, "t"), Lead(30, "m"))
     assert parse_leads(["2", "timer", "og", "30", "min"]) == (Lead(2, "t"), Lead(30, "m"))
     assert Lead(1, "d").describe() == "1 dag før" and Lead(30, "m").describe() == "30 minutter før"
-    for bad in (["14"], ["3x"], ["0d"], ["400d"], ["snart"]):
+    assert parse_leads(["14d,", "7d", "og", "1d"]) == (Lead(14, "d"), Lead(7, "d"), Lead(1, "d"))
+    for bad in (["14"], ["3x"], ["0d"], ["400d"], ["snart"], ["12345m"], ["14d", "ogog"], ["1d", "og", "t"]):
         with pytest.raises(DateError):
             parse_leads(bad)
 

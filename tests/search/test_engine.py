@@ -85,7 +85,7 @@ def test_results_are_ordered_and_bounded(index: SearchIndex) -> None:
 
 
 def test_suggestions_for_near_misses(index: SearchIndex) -> None:
-    assert "travbane" in index.suggestions("travbanne kjøring") or index.search("travbanne")
+    assert "travbane" in index.suggestions("travbanne kjøring")
     assert index.suggestions("hei") == []
 
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import Assistant
+from bot.callbacks import MAX_BYTES as MAX_CALLBACK_DATA
 from bot.knowledge import Agreement
 from bot.milestones.dates import OSLO
 from bot.milestones.desk import MilestoneDesk
 from bot.milestones.model import load_milestones
-from bot.render import MAX_CALLBACK_DATA, MAX_MESSAGE
+from bot.render import MAX_MESSAGE
 from bot.search import SearchIndex
 from bot.search.lexicon import STOPWORDS_FILE, load_lexicon
 from bot.staff import report

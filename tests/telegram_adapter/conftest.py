@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,31 @@ from bot.telegram_adapter.app import build_application, post_init, post_shutdown
 from ..fake_telegram import FakeTelegram
 
 
+class ManualClock:
+    """A clock that stands still until the test moves it: nothing depends on how fast the machine is."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> datetime:
+        self.now += delta
+        return self.now
+
+
 @dataclass
 class RunningBot:
     telegram: FakeTelegram
     application: Any
     database: Database
+
+    async def idle(self) -> None:
+        """Wait until the bot has fetched and fully handled every update pushed so far: after this, a reply
+        that has not come will never come (the sentinel for "nothing was sent")."""
+        await self.telegram.wait_for(self.telegram.all_acknowledged)
+        await self.application.update_queue.join()
 
 
 async def start_bot(

@@ -29,10 +29,7 @@ def set_fair_date(bot: RunningBot, assistant: Assistant, when: datetime | None) 
 
 
 async def say(telegram: FakeTelegram, chat_id: int, text: str) -> dict[str, Any]:
-    waiting = asyncio.ensure_future(telegram.reply_to(chat_id))
-    await asyncio.sleep(0)
-    telegram.send_text(chat_id, text, chat_type="private" if chat_id > 0 else "supergroup")
-    return (await waiting).params
+    return await telegram.ask(chat_id, text, user_id=chat_id if chat_id > 0 else 111)
 
 
 async def press(telegram: FakeTelegram, chat_id: int, data: str, method: str, *, old: bool = False) -> dict[str, Any]:

@@ -41,6 +41,15 @@ async def start(telegram: FakeTelegram, url: str, folder: Path) -> asyncio.subpr
     return await start_bot_process(environment, folder, output=asyncio.subprocess.DEVNULL)
 
 
+def logged_as_sent(url: str) -> int:
+    """Reminders in the delivery log as sent: each is logged after Telegram accepted it, and never sent again."""
+    database = open_database(url)
+    try:
+        return database.delivery_statuses().get("sent", 0)
+    finally:
+        database.close()
+
+
 def received(telegram: FakeTelegram) -> Counter[int]:
     return Counter(c.params["chat_id"] for c in telegram.sent() if "Påminnelse" in c.params["text"])
 
@@ -63,9 +72,9 @@ async def test_kill_in_the_middle_of_the_fan_out(tmp_path: Path, kill_after: int
 
         process = await start(telegram, url, tmp_path)
         await telegram.wait_for(lambda: len(received(telegram)) == CHATS, timeout=90)
-        await asyncio.sleep(1.0)  # anything sent twice would arrive now
+        await telegram.wait_for(lambda: logged_as_sent(url) == CHATS, timeout=90)  # every send is settled
         process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), 30)
+        await asyncio.wait_for(process.wait(), 30)  # after this, nothing more can be sent
     finally:
         if process.returncode is None:
             process.kill()

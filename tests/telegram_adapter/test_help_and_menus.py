@@ -16,7 +16,6 @@ from bot.assistant import Assistant
 from ..conftest import REPO_DIR
 from ..fake_telegram import FakeTelegram
 from .conftest import RunningBot, start_bot, stop_bot
-from .test_permissions import command
 
 ADMIN = 999  # in ADMIN_USER_IDS, has a private chat with the bot
 ADMIN_WITHOUT_CHAT = 998  # in ADMIN_USER_IDS, never opened the bot: Telegram answers "chat not found"
@@ -77,7 +76,7 @@ async def test_an_admin_who_never_opened_the_bot_does_not_stop_the_start(
     assert ("setMyCommands", "Bad Request: chat not found") in bot.telegram.rejected
     warnings = [r for r in caplog.get_records("setup") if "no command menu" in r.getMessage()]
     assert [r.levelno for r in warnings] == [logging.WARNING]
-    assert "/settdato" in await command(bot.telegram, ADMIN, "/hjelp", ADMIN)  # and the bot answers
+    assert "/settdato" in (await bot.telegram.ask(ADMIN, "/hjelp", user_id=ADMIN))["text"]  # and the bot answers
 
 
 async def test_help_lists_the_admin_commands_for_admins_only(bot: RunningBot) -> None:
@@ -86,14 +85,14 @@ async def test_help_lists_the_admin_commands_for_admins_only(bot: RunningBot) ->
     def admin_commands_in(text: str) -> set[str]:
         return {name for name in ADMIN_NAMES if re.search(rf"/{name}\b", text)}
 
-    for_admin = await command(telegram, ADMIN, "/hjelp", ADMIN)
+    for_admin = (await telegram.ask(ADMIN, "/hjelp", user_id=ADMIN))["text"]
     assert "For partnerskapets administratorer" in for_admin and admin_commands_in(for_admin) == ADMIN_NAMES
-    for_member = await command(telegram, MEMBER, "/hjelp", MEMBER)
+    for_member = (await telegram.ask(MEMBER, "/hjelp", user_id=MEMBER))["text"]
     assert "administratorer" not in for_member and admin_commands_in(for_member) == set()
     assert "/kalender" in for_member and "/abonner" in for_member
-    in_group = await command(telegram, PARTNERSHIP_GROUP, "/hjelp", PARTNERSHIP_ADMIN)  # the group's admin
+    in_group = (await telegram.ask(PARTNERSHIP_GROUP, "/hjelp", user_id=PARTNERSHIP_ADMIN))["text"]  # the group's admin
     assert admin_commands_in(in_group) == ADMIN_NAMES & GROUP_NAMES and "/start" not in in_group
-    assert admin_commands_in(await command(telegram, OTHER_GROUP, "/help", MEMBER)) == set()
+    assert admin_commands_in((await telegram.ask(OTHER_GROUP, "/help", user_id=MEMBER))["text"]) == set()
 
 
 def test_the_readme_documents_every_command_and_who_may_use_it() -> None:

@@ -4,10 +4,8 @@ group's subscriptions."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -45,14 +43,6 @@ async def bot(assistant: Assistant, tmp_path: Path) -> AsyncIterator[RunningBot]
     await stop_bot(running)
 
 
-async def command(telegram: FakeTelegram, chat_id: int, text: str, user_id: int, **extra: Any) -> str:
-    waiting = asyncio.ensure_future(telegram.reply_to(chat_id))
-    await asyncio.sleep(0)
-    chat_type = "private" if chat_id > 0 else "supergroup"
-    telegram.push({"message": telegram.message(chat_id, text, chat_type=chat_type, user_id=user_id, **extra)})
-    return str((await waiting).params["text"])
-
-
 def milestone_state(bot: RunningBot) -> list[tuple[str, str | None]]:
     return [
         (m.id, m.starts_at.isoformat() if m.starts_at else None)
@@ -63,9 +53,9 @@ def milestone_state(bot: RunningBot) -> list[tuple[str, str | None]]:
 @pytest.mark.parametrize("edit", EDITS)
 async def test_the_admin_of_an_unrelated_group_cannot_change_shared_milestones(bot: RunningBot, edit: str) -> None:
     before = milestone_state(bot)
-    reply = await command(bot.telegram, OTHER_GROUP, edit, OTHER_GROUP_ADMIN)
+    reply = (await bot.telegram.ask(OTHER_GROUP, edit, user_id=OTHER_GROUP_ADMIN))["text"]
     assert "partnerskapets administratorer" in reply
-    private_reply = await command(bot.telegram, OTHER_GROUP_ADMIN, edit, OTHER_GROUP_ADMIN)
+    private_reply = (await bot.telegram.ask(OTHER_GROUP_ADMIN, edit, user_id=OTHER_GROUP_ADMIN))["text"]
     assert "partnerskapets administratorer" in private_reply
     assert milestone_state(bot) == before
 
@@ -74,7 +64,7 @@ async def test_the_admin_of_an_unrelated_group_cannot_change_shared_milestones(b
 async def test_an_anonymous_admin_of_an_unrelated_group_cannot_either(bot: RunningBot, edit: str) -> None:
     before = milestone_state(bot)
     anonymous = {"sender_chat": bot.telegram.chat(OTHER_GROUP, "supergroup")}
-    reply = await command(bot.telegram, OTHER_GROUP, edit, ANONYMOUS_ADMIN_BOT, **anonymous)
+    reply = (await bot.telegram.ask(OTHER_GROUP, edit, user_id=ANONYMOUS_ADMIN_BOT, **anonymous))["text"]
     assert "partnerskapets administratorer" in reply
     assert milestone_state(bot) == before
 
@@ -82,7 +72,8 @@ async def test_an_anonymous_admin_of_an_unrelated_group_cannot_either(bot: Runni
 async def test_a_member_of_the_partnership_group_who_is_no_admin_cannot(bot: RunningBot) -> None:
     before = milestone_state(bot)
     for chat in (PARTNERSHIP_GROUP, PARTNERSHIP_MEMBER):
-        assert "partnerskapets administratorer" in await command(bot.telegram, chat, EDITS[0], PARTNERSHIP_MEMBER)
+        reply = await bot.telegram.ask(chat, EDITS[0], user_id=PARTNERSHIP_MEMBER)
+        assert "partnerskapets administratorer" in reply["text"]
     assert milestone_state(bot) == before
 
 
@@ -96,16 +87,17 @@ async def test_a_member_of_the_partnership_group_who_is_no_admin_cannot(bot: Run
 )  # fmt: skip
 async def test_partnership_admins_may_change_milestones(bot: RunningBot, chat: int, user: int, extra: bool) -> None:
     anonymous = {"sender_chat": bot.telegram.chat(PARTNERSHIP_GROUP, "supergroup")} if extra else {}
-    reply = await command(bot.telegram, chat, EDITS[0], user, **anonymous)
+    reply = (await bot.telegram.ask(chat, EDITS[0], user_id=user, **anonymous))["text"]
     assert "satt til" in reply
     assert ("yrkesmesse", "2031-10-14T09:00:00+02:00") in milestone_state(bot)
 
 
 async def test_a_group_admin_manages_that_groups_subscriptions_only(bot: RunningBot) -> None:
     telegram = bot.telegram
-    assert "bare administratorer" in await command(telegram, OTHER_GROUP, "/abonner", PARTNERSHIP_MEMBER)
-    assert "alle milepæler" in await command(telegram, OTHER_GROUP, "/abonner", OTHER_GROUP_ADMIN)
+    assert "bare administratorer" in (await telegram.ask(OTHER_GROUP, "/abonner", user_id=PARTNERSHIP_MEMBER))["text"]
+    assert "alle milepæler" in (await telegram.ask(OTHER_GROUP, "/abonner", user_id=OTHER_GROUP_ADMIN))["text"]
     # an admin elsewhere is a plain member here
-    assert "bare administratorer" in await command(telegram, PARTNERSHIP_GROUP, "/abonner", OTHER_GROUP_ADMIN)
-    assert "bare administratorer" in await command(telegram, PARTNERSHIP_GROUP, "/avslutt", OTHER_GROUP_ADMIN)
+    for command in ("/abonner", "/avslutt"):
+        reply = await telegram.ask(PARTNERSHIP_GROUP, command, user_id=OTHER_GROUP_ADMIN)
+        assert "bare administratorer" in reply["text"]
     assert [s.chat_id for s in bot.database.subscriptions()] == [OTHER_GROUP]

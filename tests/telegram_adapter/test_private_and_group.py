@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from ..fake_telegram import FakeTelegram
 from .conftest import RunningBot
 
 PRIVATE = 111
@@ -16,13 +13,6 @@ def buttons(call_params: dict) -> list[str]:  # type: ignore[type-arg]
     return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
-async def ask(telegram: FakeTelegram, text: str, chat_id: int = PRIVATE, **kwargs: object) -> dict:  # type: ignore[type-arg]
-    waiting = asyncio.ensure_future(telegram.reply_to(chat_id))
-    await asyncio.sleep(0)
-    telegram.send_text(chat_id, text, **kwargs)  # type: ignore[arg-type]
-    return (await waiting).params
-
-
 async def test_commands_are_registered_in_norwegian_per_scope(running: RunningBot) -> None:
     registered = {c.params["scope"]["type"]: [x["command"] for x in c.params["commands"]]
                   for c in running.telegram.sent(method="setMyCommands")}  # fmt: skip
@@ -31,7 +21,7 @@ async def test_commands_are_registered_in_norwegian_per_scope(running: RunningBo
 
 
 async def test_private_question_gets_the_measures(running: RunningBot) -> None:
-    reply = await ask(running.telegram, "hva sier avtalen om sykkel?")
+    reply = await running.telegram.ask(PRIVATE, "hva sier avtalen om sykkel?")
     for number in ("3.2", "3.3", "3.8"):
         assert f"Tiltak {number}</b>" in reply["text"]
     assert reply["parse_mode"] == "HTML" and "a:3" in buttons(reply)
@@ -40,42 +30,42 @@ async def test_private_question_gets_the_measures(running: RunningBot) -> None:
 
 
 async def test_measure_command_and_bare_number(running: RunningBot) -> None:
-    assert (await ask(running.telegram, "/tiltak 1.8"))["text"].startswith("<b>Tiltak 1.8</b>")
-    assert (await ask(running.telegram, "2.1.b"))["text"].startswith("<b>Tiltak 2.1.B</b>")
+    assert (await running.telegram.ask(PRIVATE, "/tiltak 1.8"))["text"].startswith("<b>Tiltak 1.8</b>")
+    assert (await running.telegram.ask(PRIVATE, "2.1.b"))["text"].startswith("<b>Tiltak 2.1.B</b>")
 
 
 async def test_no_result_says_so(running: RunningBot) -> None:
-    reply = await ask(running.telegram, "barnehageplass")
+    reply = await running.telegram.ask(PRIVATE, "barnehageplass")
     assert "finner ikke noe om" in reply["text"] and buttons(reply) == ["c"]
     await running.telegram.wait_for(lambda: running.database.unanswered(5))
     assert running.database.unanswered(5)[0].label == "barnehageplass"
 
 
 async def test_start_help_contents_about_and_deep_link(running: RunningBot) -> None:
-    assert "Hei!" in (await ask(running.telegram, "/start"))["text"]
-    assert (await ask(running.telegram, "/start m3-7"))["text"].startswith("<b>Tiltak 3.7</b>")
-    assert "@partnerbot sykkel" in (await ask(running.telegram, "/hjelp"))["text"]
-    assert buttons(await ask(running.telegram, "/innhold")) == ["a:1", "a:2", "a:3"]
-    assert "Viken fylkeskommune" in (await ask(running.telegram, "/om"))["text"]
-    assert "kjenner jeg ikke" in (await ask(running.telegram, "/tull"))["text"]
+    assert "Hei!" in (await running.telegram.ask(PRIVATE, "/start"))["text"]
+    assert (await running.telegram.ask(PRIVATE, "/start m3-7"))["text"].startswith("<b>Tiltak 3.7</b>")
+    assert "@partnerbot sykkel" in (await running.telegram.ask(PRIVATE, "/hjelp"))["text"]
+    assert buttons(await running.telegram.ask(PRIVATE, "/innhold")) == ["a:1", "a:2", "a:3"]
+    assert "Viken fylkeskommune" in (await running.telegram.ask(PRIVATE, "/om"))["text"]
+    assert "kjenner jeg ikke" in (await running.telegram.ask(PRIVATE, "/tull"))["text"]
 
 
 async def test_group_chatter_is_ignored_and_addressed_messages_answered(running: RunningBot) -> None:
     telegram = running.telegram
     telegram.send_text(GROUP, "sykkel er gøy", chat_type="supergroup")
     telegram.send_text(GROUP, "/tiltak@annenbot 3.2", chat_type="supergroup")
-    reply = await ask(telegram, "/sok@partnerbot buss", GROUP, chat_type="supergroup")
+    reply = await telegram.ask(GROUP, "/sok@partnerbot buss", chat_type="supergroup")
     assert "Tiltak 3.4" in reply["text"]
     assert reply["reply_parameters"]["message_id"]  # answers quote the asker
     mention = "@partnerbot hva med lærlinger?"
     entities = [{"type": "mention", "offset": 0, "length": len("@partnerbot")}]
-    reply = await ask(telegram, mention, GROUP, chat_type="supergroup", entities=entities)
+    reply = await telegram.ask(GROUP, mention, chat_type="supergroup", entities=entities)
     assert "Tiltak 1.8" in reply["text"]
     bot_message = {"message_id": 1, "date": 0, "chat": telegram.chat(GROUP, "supergroup"), "from": telegram.bot_user(),
                    "text": "…"}  # fmt: skip
-    reply = await ask(telegram, "og tog?", GROUP, chat_type="supergroup", reply_to_message=bot_message)
+    reply = await telegram.ask(GROUP, "og tog?", chat_type="supergroup", reply_to_message=bot_message)
     assert "Tiltak 3.6" in reply["text"]
-    await asyncio.sleep(0.3)
+    await running.idle()
     answered = telegram.sent(GROUP)
     assert len(answered) == 3, [c.params["text"][:40] for c in answered]  # the chatter got nothing
 
@@ -84,13 +74,13 @@ async def test_group_migrated_to_supergroup_keeps_working(running: RunningBot) -
     telegram = running.telegram
     old, new = -4001, -1004001
     telegram.push({"message": telegram.message(old, None, chat_type="group", migrate_to_chat_id=new)})
-    reply = await ask(telegram, "/sok sykkel", new, chat_type="supergroup")
+    reply = await telegram.ask(new, "/sok sykkel", chat_type="supergroup")
     assert "Tiltak 3.2" in reply["text"]
 
 
 async def test_button_press_answers_and_edits(running: RunningBot) -> None:
     telegram = running.telegram
-    first = await ask(telegram, "samarbeid")
+    first = await telegram.ask(PRIVATE, "samarbeid")
     more = next(b for b in buttons(first) if b.startswith("q:"))
     message = telegram.message(PRIVATE, "…", user_id=telegram.bot_id)
     message["from"] = telegram.bot_user()

@@ -1,13 +1,13 @@
 """Reminders end to end: the real application, its JobQueue and the fake Bot API server.
 
-The bot's clock runs a few seconds before a minute boundary (real time plus an offset), so a milestone
-typed to the minute falls due within seconds, without waiting for the wall clock.
+The bot runs on a `ManualClock`: it stands still until a test moves it, and the test then runs a planning
+round itself (`plan_round`), so nothing races the wall clock. A round holds the planner's lock and returns
+after its sends are settled, so "nothing more was sent" is checked by running one more round, not by waiting.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,137 +18,140 @@ from bot.assistant import Assistant
 from bot.milestones.dates import OSLO, Lead
 from bot.milestones.model import Milestone
 from bot.storage import open_database
+from bot.telegram_adapter.reminders import RETRY_AFTER_FAILURE, ReminderService
 
 from ..fake_telegram import FakeTelegram
-from .conftest import RunningBot, start_bot, stop_bot
+from .conftest import ManualClock, RunningBot, start_bot, stop_bot
 
 ADMIN = 999
 GROUP = -2002
 GROUP_ADMIN = 777
 ANONYMOUS_ADMIN_BOT = 1087968824
-
-
-def clock_before_a_minute(seconds: float = 4.0) -> tuple[Callable[[], datetime], datetime]:
-    """A clock `seconds` before the next whole minute, and that minute."""
-    real = datetime.now(OSLO)
-    minute = real.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    offset = (minute - timedelta(seconds=seconds)) - real
-    return (lambda: datetime.now(OSLO) + offset), minute
+START = datetime(2030, 3, 12, 9, 0, tzinfo=OSLO)  # the bot's clock at the start of each test
 
 
 @pytest.fixture
-async def scheduled(assistant: Assistant, tmp_path: Path) -> AsyncIterator[tuple[RunningBot, datetime]]:
-    clock, minute = clock_before_a_minute()
+async def scheduled(assistant: Assistant, tmp_path: Path) -> AsyncIterator[tuple[RunningBot, ManualClock]]:
+    clock = ManualClock(START)
     bot = await start_bot(assistant, tmp_path, clock=clock, admin_user_ids=frozenset({ADMIN}))
     bot.telegram.chat_admins[GROUP] = [
         {"status": "creator", "user": FakeTelegram.user(GROUP_ADMIN), "is_anonymous": False},
     ]
-    yield bot, minute
+    yield bot, clock
     await stop_bot(bot)
 
 
-async def command(telegram: FakeTelegram, chat_id: int, text: str, user_id: int, **extra: Any) -> str:
-    waiting = asyncio.ensure_future(telegram.reply_to(chat_id))
-    await asyncio.sleep(0)
-    chat_type = "private" if chat_id > 0 else "supergroup"
-    telegram.push({"message": telegram.message(chat_id, text, chat_type=chat_type, user_id=user_id, **extra)})
-    return str((await waiting).params["text"])
+def service(bot: RunningBot) -> ReminderService:
+    reminders = bot.application.bot_data.reminders
+    assert isinstance(reminders, ReminderService)
+    return reminders
 
 
 def reminders(telegram: FakeTelegram, chat_id: int | None = None) -> list[Any]:
     return [c for c in telegram.sent(chat_id) if "Påminnelse" in c.params["text"]]
 
 
-async def test_subscribe_set_a_date_and_the_reminder_arrives_once(scheduled: tuple[RunningBot, datetime]) -> None:
-    bot, minute = scheduled
+async def test_subscribe_set_a_date_and_the_reminder_arrives_once(scheduled: tuple[RunningBot, ManualClock]) -> None:
+    bot, clock = scheduled
     telegram = bot.telegram
-    event = minute + timedelta(minutes=2)  # the 2-minute reminder falls due at `minute`, seconds from now
-    assert "Regional yrkesmesse" in await command(telegram, 111, "/abonner yrkesmesse 2m", 111)
-    refused = await command(telegram, GROUP, "/abonner yrkesmesse 2m", 555)
+    event = START + timedelta(hours=3)
+    assert "Regional yrkesmesse" in (await telegram.ask(111, "/abonner yrkesmesse 2m", user_id=111))["text"]
+    refused = (await telegram.ask(GROUP, "/abonner yrkesmesse 2m", user_id=555))["text"]
     assert "bare administratorer" in refused
-    assert "Regional yrkesmesse" in await command(telegram, GROUP, "/abonner yrkesmesse 2m", GROUP_ADMIN)
-    refused = await command(telegram, 555, f"/settdato yrkesmesse {event:%d.%m.%Y} kl. {event:%H.%M}", 555)
-    assert "partnerskapets administratorer" in refused
-    reply = await command(telegram, ADMIN, f"/settdato yrkesmesse {event:%d.%m.%Y} kl. {event:%H.%M}", ADMIN)
-    assert "satt til" in reply
-    await telegram.wait_for(lambda: reminders(telegram, 111) and reminders(telegram, GROUP), timeout=20)
+    reply = await telegram.ask(GROUP, "/abonner yrkesmesse 2m", user_id=GROUP_ADMIN)
+    assert "Regional yrkesmesse" in reply["text"]
+    set_date = f"/settdato yrkesmesse {event:%d.%m.%Y} kl. {event:%H.%M}"
+    assert "partnerskapets administratorer" in (await telegram.ask(555, set_date, user_id=555))["text"]
+    assert "satt til" in (await telegram.ask(ADMIN, set_date, user_id=ADMIN))["text"]
+    await service(bot).plan_round()
+    assert reminders(telegram) == []  # not yet due
+    assert service(bot).wake_at == event - timedelta(minutes=2)  # the bot will wake when it is
+
+    clock.advance(event - timedelta(minutes=2) - START)
+    await service(bot).plan_round()
+    assert len(reminders(telegram, 111)) == 1 and len(reminders(telegram, GROUP)) == 1
     text = reminders(telegram, 111)[0].params["text"]
     assert "Regional yrkesmesse" in text and "om 2 min" in text and "Tiltak 1.7" in text
-    await asyncio.sleep(2)
-    bot.application.bot_data.reminders.reschedule()  # an extra wake-up must not send again
-    await asyncio.sleep(1)
+    clock.advance(timedelta(seconds=30))
+    await service(bot).plan_round()  # an extra wake-up must not send again
     assert len(reminders(telegram, 111)) == 1 and len(reminders(telegram, GROUP)) == 1
     assert bot.database.delivery_statuses() == {"sent": 2}
-    assert "2 minutter før" in await command(telegram, 111, "/varsler", 111)
+    assert "2 minutter før" in (await telegram.ask(111, "/varsler", user_id=111))["text"]
 
 
-async def test_anonymous_group_admin_may_subscribe(scheduled: tuple[RunningBot, datetime]) -> None:
+async def test_anonymous_group_admin_may_subscribe(scheduled: tuple[RunningBot, ManualClock]) -> None:
     bot, _ = scheduled
     telegram = bot.telegram
     anonymous = {"sender_chat": telegram.chat(GROUP, "supergroup")}
-    reply = await command(telegram, GROUP, "/abonner", ANONYMOUS_ADMIN_BOT, **anonymous)
-    assert "alle milepæler" in reply
-    assert "partnerskapets administratorer" in await command(telegram, GROUP, "/settdato yrkesmesse 1.1.2030", 555)
+    reply = await telegram.ask(GROUP, "/abonner", user_id=ANONYMOUS_ADMIN_BOT, **anonymous)
+    assert "alle milepæler" in reply["text"]
+    reply = await telegram.ask(GROUP, "/settdato yrkesmesse 1.1.2031", user_id=555)
+    assert "partnerskapets administratorer" in reply["text"]
 
 
-async def test_blocked_migrated_and_rate_limited_chats(scheduled: tuple[RunningBot, datetime]) -> None:
-    bot, minute = scheduled
+async def test_blocked_migrated_and_rate_limited_chats(scheduled: tuple[RunningBot, ManualClock]) -> None:
+    bot, clock = scheduled
     telegram, database = bot.telegram, bot.database
-    now = minute - timedelta(minutes=1)
-
     for chat_id in (201, 202, -3003):
-        database.subscribe(chat_id, "fagbrevseremoni", (Lead(3, "m"),), now)
+        database.subscribe(chat_id, "fagbrevseremoni", (Lead(3, "m"),), START)
     telegram.blocked_chats.add(201)
     telegram.migrated_chats[-3003] = -1003003
     telegram.inject("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
-    event = minute + timedelta(minutes=3)
-    await command(telegram, ADMIN, f"/settdato fagbrevseremoni {event:%d.%m.%Y} kl. {event:%H.%M}", ADMIN)
-    await telegram.wait_for(lambda: reminders(telegram, 202) and reminders(telegram, -1003003), timeout=25)
-    await asyncio.sleep(1)
+    event = START + timedelta(hours=1)
+    await telegram.ask(ADMIN, f"/settdato fagbrevseremoni {event:%d.%m.%Y} kl. {event:%H.%M}", user_id=ADMIN)
+    clock.advance(event - timedelta(minutes=3) - START)
+    await service(bot).plan_round()
     assert reminders(telegram, 201) == [] and database.subscriptions(201) == []  # blocked: unsubscribed
     assert [s.chat_id for s in database.subscriptions() if s.chat_id < 0] == [-1003003]  # moved
     assert len(reminders(telegram, 202)) == 1 and len(reminders(telegram, -1003003)) == 1
     assert ("sendMessage", "Too Many Requests: retry after 1") in telegram.rejected  # waited out, then delivered
-    statuses = database.delivery_statuses()
-    assert statuses == {"sent": 2, "blocked": 1}
+    await service(bot).plan_round()
+    assert len(reminders(telegram)) == 2  # nothing more
+    assert database.delivery_statuses() == {"sent": 2, "blocked": 1}
 
 
 async def test_reminder_due_while_down_is_sent_once_at_start(assistant: Assistant, tmp_path: Path) -> None:
-
-    real_now = datetime.now(OSLO)
     database = open_database(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    event = real_now + timedelta(days=3, hours=12)  # the 14- and 7-day reminders fell due while down
+    event = START + timedelta(days=3, hours=12)  # the 14- and 7-day reminders fell due while down
     database.save_milestone(Milestone("yrkesmesse", "Regional yrkesmesse", "1.7", "Indre Østfold", "yearly", event))
-    database.subscribe(301, "yrkesmesse", (Lead(14, "d"), Lead(7, "d"), Lead(1, "d")), real_now - timedelta(days=30))
+    database.subscribe(301, "yrkesmesse", (Lead(14, "d"), Lead(7, "d"), Lead(1, "d")), START - timedelta(days=30))
     database.close()
-    for _ in range(2):  # start, stop, start again: one reminder in all
-        bot = await start_bot(assistant, tmp_path)
-        await bot.telegram.wait_for(lambda b=bot: b.telegram.sent(method="setMyCommands"))
-        await asyncio.sleep(1.5)
+
+    bot = await start_bot(assistant, tmp_path, clock=ManualClock(START))
+    try:
+        await bot.telegram.wait_for(lambda: reminders(bot.telegram, 301))  # sent by the start-up round alone
+        await service(bot).plan_round()
         sent = reminders(bot.telegram, 301)
-        first_run_statuses = bot.database.delivery_statuses()
+        assert len(sent) == 1 and "Regional yrkesmesse" in sent[0].params["text"]
+        assert bot.database.delivery_statuses() == {"sent": 1, "superseded": 1}  # the 7-day one sent, not the 14
+    finally:
         await stop_bot(bot)
-        if _ == 0:
-            assert len(sent) == 1 and "Regional yrkesmesse" in sent[0].params["text"]
-            assert first_run_statuses == {"sent": 1, "superseded": 1}  # the 7-day one sent, the 14-day not
-        else:
-            assert sent == []
+
+    bot = await start_bot(assistant, tmp_path, clock=ManualClock(START + timedelta(minutes=5)))  # started again
+    try:
+        await bot.telegram.wait_for(lambda: bot.telegram.sent(method="setMyCommands"))
+        await service(bot).plan_round()
+        assert reminders(bot.telegram, 301) == []
+        assert bot.database.delivery_statuses() == {"sent": 1, "superseded": 1}
+    finally:
+        await stop_bot(bot)
 
 
-async def test_network_failure_is_retried_not_dropped(scheduled: tuple[RunningBot, datetime]) -> None:
-    bot, minute = scheduled
+async def test_network_failure_is_retried_not_dropped(scheduled: tuple[RunningBot, ManualClock]) -> None:
+    bot, clock = scheduled
     telegram, database = bot.telegram, bot.database
-    bot.application.bot_data.reminders.retry_after = timedelta(seconds=1)  # a minute in production
-    database.subscribe(401, "yrkesmesse", (Lead(2, "m"),), minute - timedelta(minutes=1))
-    for _ in range(3):  # every attempt of the first tick fails
+    database.subscribe(401, "yrkesmesse", (Lead(2, "m"),), START)
+    for _ in range(3):  # every attempt of the first round fails
         telegram.inject("sendMessage", 502, "Bad Gateway")
-    fair = Milestone(
-        "yrkesmesse", "Regional yrkesmesse", "1.7", "Indre Østfold", "yearly", minute + timedelta(minutes=2)
-    )
-    database.save_milestone(fair)
-    bot.application.bot_data.reminders.reschedule()
-    await telegram.wait_for(lambda: reminders(telegram, 401), timeout=30)
-    await asyncio.sleep(1.5)
+    event = START + timedelta(minutes=2)
+    database.save_milestone(Milestone("yrkesmesse", "Regional yrkesmesse", "1.7", "Indre Østfold", "yearly", event))
+    await service(bot).plan_round()
+    assert reminders(telegram, 401) == [] and database.delivery_statuses() == {}  # failed, and not logged
+    assert service(bot).wake_at == START + RETRY_AFTER_FAILURE  # tried again a minute later
+
+    clock.advance(RETRY_AFTER_FAILURE)
+    await service(bot).plan_round()
+    await service(bot).plan_round()
     assert len(reminders(telegram, 401)) == 1
     assert [d for m, d in telegram.rejected if m == "sendMessage"] == ["Bad Gateway"] * 3
     assert database.delivery_statuses() == {"sent": 1}

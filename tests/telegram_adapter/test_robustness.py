@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import logging
 import time
 from pathlib import Path
 
@@ -11,7 +11,7 @@ import pytest
 from bot.assistant import Assistant
 
 from .conftest import RunningBot, start_bot, stop_bot
-from .test_private_and_group import GROUP, PRIVATE, ask
+from .test_private_and_group import GROUP, PRIVATE
 
 
 async def test_non_text_messages(running: RunningBot) -> None:
@@ -26,19 +26,14 @@ async def test_non_text_messages(running: RunningBot) -> None:
         {"document": {"file_id": "d", "file_unique_id": "d"}},
     ]
     for extra in others:
-        waiting = asyncio.ensure_future(telegram.reply_to(PRIVATE))
-        await asyncio.sleep(0)
-        telegram.push({"message": telegram.message(PRIVATE, None, **extra)})
-        assert "bare tekst" in (await waiting).params["text"]
+        assert "bare tekst" in (await telegram.ask(PRIVATE, None, **extra))["text"]
         telegram.push({"message": telegram.message(GROUP, None, chat_type="supergroup", **extra)})
     telegram.push({"channel_post": {**telegram.message(-1009, "sykkel", chat_type="channel"), "from": None}})
     edited = telegram.message(PRIVATE, "buss")
     edited["edit_date"] = int(time.time())
-    waiting = asyncio.ensure_future(telegram.reply_to(PRIVATE))
-    await asyncio.sleep(0)
     telegram.push({"edited_message": edited})
-    assert "Tiltak 3.4" in (await waiting).params["text"]
-    await asyncio.sleep(0.3)
+    assert "Tiltak 3.4" in (await telegram.reply_to(PRIVATE)).params["text"]
+    await running.idle()
     assert telegram.sent(GROUP) == [] and telegram.sent(-1009) == []
     assert telegram.rejected == []  # nothing refused: no bad HTML, nothing too long
 
@@ -47,7 +42,7 @@ async def test_hostile_text(running: RunningBot) -> None:
     telegram = running.telegram
     for text in ["<b>sykkel</b> & <script>", "x" * 4096, "😀" * 50, "\x00\x01\x1b[31m buss", "ø" * 4096,
                  "3.2 " * 1000, "/sok " + "sykkel " * 600]:  # fmt: skip
-        reply = await ask(telegram, text[:4096])
+        reply = await telegram.ask(PRIVATE, text[:4096])
         assert reply["text"]
     assert telegram.rejected == []  # no "can't parse entities", nothing over 4096
 
@@ -56,7 +51,7 @@ async def test_429_is_waited_out_and_delivered(running: RunningBot) -> None:
     telegram = running.telegram
     telegram.inject("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     started = time.monotonic()
-    reply = await ask(telegram, "buss")
+    reply = await telegram.ask(PRIVATE, "buss")
     assert "Tiltak 3.4" in reply["text"] and time.monotonic() - started >= 0.9
     assert len([c for c in telegram.calls if c.method == "sendMessage"]) == 2
 
@@ -64,7 +59,7 @@ async def test_429_is_waited_out_and_delivered(running: RunningBot) -> None:
 async def test_5xx_on_send_is_retried(running: RunningBot) -> None:
     telegram = running.telegram
     telegram.inject("sendMessage", 502, "Bad Gateway")
-    reply = await ask(telegram, "tog")
+    reply = await telegram.ask(PRIVATE, "tog")
     assert "Tiltak 3.6" in reply["text"]
 
 
@@ -73,7 +68,7 @@ async def test_502_on_get_updates_and_recovery(running: RunningBot) -> None:
     telegram.inject("getUpdates", 502, "Bad Gateway")
     telegram.inject("getUpdates", 502, "Bad Gateway")
     await telegram.wait_for(lambda: not telegram.faults["getUpdates"], timeout=15)
-    reply = await ask(telegram, "båt")
+    reply = await telegram.ask(PRIVATE, "båt")
     assert "Tiltak 3.4" in reply["text"]
 
 
@@ -84,12 +79,26 @@ async def test_blocked_user_is_logged_not_crashed(
     try:
         bot.telegram.blocked_chats.add(PRIVATE)
         update_id = bot.telegram.send_text(PRIVATE, "buss")
-        await bot.telegram.wait_for(lambda: ("sendMessage", "Forbidden: bot was blocked by the user")
-                                    in bot.telegram.rejected)  # fmt: skip
-        await asyncio.sleep(0.2)
+        await bot.idle()  # the update and its error handler are done
+        assert ("sendMessage", "Forbidden: bot was blocked by the user") in bot.telegram.rejected
         failures = [r.getMessage() for r in caplog.records if r.name == "bot" and r.levelname == "ERROR"]
         assert failures == [f"update {update_id} failed: Forbidden: bot was blocked by the user"]
         bot.telegram.blocked_chats.clear()
-        assert "Tiltak 3.4" in (await ask(bot.telegram, "buss"))["text"]
+        assert "Tiltak 3.4" in (await bot.telegram.ask(PRIVATE, "buss"))["text"]
     finally:
         await stop_bot(bot)
+
+
+async def test_a_bot_built_in_process_never_logs_the_token(
+    assistant: Assistant, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No `configure_logging` here (and so no redaction, which DEBUG needs): at INFO, building the application
+    alone keeps httpx, which logs every URL, away from the token."""
+    logging.getLogger("httpx").setLevel(logging.NOTSET)  # as in a fresh process
+    caplog.set_level(logging.INFO)
+    bot = await start_bot(assistant, tmp_path)
+    try:
+        assert "Tiltak 3.4" in (await bot.telegram.ask(PRIVATE, "buss"))["text"]
+    finally:
+        await stop_bot(bot)
+    assert caplog.records and bot.telegram.token.split(":")[1] not in caplog.text

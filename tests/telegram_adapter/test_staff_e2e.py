@@ -58,20 +58,12 @@ async def bot(assistant: Assistant, tmp_path: Path) -> AsyncIterator[RunningBot]
     await stop_bot(running)
 
 
-async def command(telegram: FakeTelegram, chat_id: int, text: str, user_id: int, **extra: Any) -> Call:
-    waiting = asyncio.ensure_future(telegram.reply_to(chat_id))
-    await asyncio.sleep(0)
-    chat_type = "private" if chat_id > 0 else "supergroup"
-    telegram.push({"message": telegram.message(chat_id, text, chat_type=chat_type, user_id=user_id, **extra)})
-    return await waiting
-
-
 async def say(telegram: FakeTelegram, chat_id: int, text: str, user_id: int, **extra: Any) -> str:
-    return str((await command(telegram, chat_id, text, user_id, **extra)).params["text"])
+    return str((await telegram.ask(chat_id, text, user_id=user_id, **extra))["text"])
 
 
-def buttons(call: Call) -> list[tuple[str, str]]:
-    markup = call.params.get("reply_markup") or {}
+def buttons(params: dict[str, Any]) -> list[tuple[str, str]]:
+    markup = params.get("reply_markup") or {}
     return [(b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row]
 
 
@@ -98,8 +90,8 @@ async def test_statistics_for_admins_in_private_paged_and_never_who_asked(bot: R
     assert "bare i privat chat" in in_group and "romfart" not in in_group.lower()
     assert "bare partnerskapets administratorer" in await say(telegram, STRANGER, "/statistikk", STRANGER)
 
-    first = await command(telegram, PARTNERSHIP_ADMIN, "/statistikk", PARTNERSHIP_ADMIN)
-    text = first.params["text"]
+    first = await telegram.ask(PARTNERSHIP_ADMIN, "/statistikk", user_id=PARTNERSHIP_ADMIN)
+    text = first["text"]
     assert "Spørsmål stilt: 15\nBesvart: 3 (20 %)" in text
     assert "• Tiltak 3.8: " in text and "2\n• Tiltak 3.4: " in text
     assert "(11 ulike, 12 i alt) · side 1 av 2" in text and "• 2 × «Romfart 0»" in text
