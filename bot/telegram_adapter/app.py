@@ -95,18 +95,22 @@ def build_application(
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every URL, and the URL holds the token
     data: BotData = application.bot_data
     data.assistant, data.database, data.settings = assistant, database, settings
-    if assistant.desk is not None:
-        data.reminders = ReminderService(application, assistant.desk, database, assistant.clock)
+    data.reminders = ReminderService(application, assistant.desk, database, assistant.clock)
 
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     new_message = filters.UpdateType.MESSAGE
-    milestone_names = [c.name for c in commands.MILESTONE_COMMANDS]
-    names = [c.name for c in commands.COMMANDS if c.name not in milestone_names] + ["help"]
+
+    def ascii_names(group: tuple[commands.Command, ...]) -> list[str]:
+        """Names and aliases python-telegram-bot can match; "/søk" and "/milepæler" reach on_unknown_command."""
+        return [name for c in group for name in (c.name, *c.aliases) if name.isascii()]
+
+    milestone_names = ascii_names(commands.MILESTONE_COMMANDS)
+    names = ascii_names(tuple(c for c in commands.COMMANDS if c not in commands.MILESTONE_COMMANDS))
     application.add_handler(CommandHandler(names, handlers.on_command, filters=new_message))
     application.add_handler(CommandHandler(milestone_names, handlers.on_milestone_command, filters=new_message))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migration))
-    application.add_handler(MessageHandler(private & new_message & filters.COMMAND, handlers.on_unknown_command))
+    application.add_handler(MessageHandler(new_message & filters.COMMAND, handlers.on_unknown_command))
     application.add_handler(
         MessageHandler(
             private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGES, handlers.on_private_text

@@ -111,7 +111,9 @@ async def on_milestone_command(update: Update, context: BotContext) -> None:
     if message is None or parsed is None:
         return
     name, args = parsed
-    command = next(c for c in commands.MILESTONE_COMMANDS if c.name == name)
+    command = commands.resolve(name)
+    if command is None or command not in commands.MILESTONE_COMMANDS:
+        return
     private = message.chat.type == "private"
     if not await may_run(command, message, context):
         refusal = (
@@ -121,9 +123,9 @@ async def on_milestone_command(update: Update, context: BotContext) -> None:
         )
         await send(message, Reply(refusal), quote=not private)
         return
-    reply = context.desk.run(name, message.chat.id, args, context.assistant.clock())
+    reply = context.desk.run(command.name, message.chat.id, args, context.assistant.clock())
     await send(message, reply, quote=not private)
-    if name != commands.REMINDERS.name:
+    if command is not commands.REMINDERS:
         context.reminders.reschedule()
 
 
@@ -136,9 +138,23 @@ async def on_migration(update: Update, context: BotContext) -> None:
 
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:
-    """A command we do not have, in a private chat: say so and point to /hjelp."""
-    if update.effective_message:
-        await send(update.effective_message, Reply(texts.UNKNOWN_COMMAND))
+    """A command Telegram's menu cannot hold ("/milepæler", "/søk": its names are ASCII) is run by its alias;
+    one we do not have gets a pointer to /hjelp in a private chat, and nothing in a group (it may be another
+    bot's)."""
+    message = update.effective_message
+    if message is None:
+        return
+    parsed = parse_command(message.text or "", context.bot.username)
+    command = commands.resolve(parsed[0]) if parsed else None
+    private = message.chat.type == "private"
+    if command is None:
+        if private:
+            await send(message, Reply(texts.UNKNOWN_COMMAND))
+        return
+    if command in commands.MILESTONE_COMMANDS:
+        await on_milestone_command(update, context)
+        return
+    await on_command(update, context)
 
 
 # -- messages ----------------------------------------------------------------------------------------------
@@ -147,7 +163,7 @@ async def on_private_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    reply, answer = text_reply(context.assistant, message.text)
+    reply, answer = text_reply(context.assistant, message.text, context.bot.username)
     await send(message, reply)
     log_question(context, answer, message.text, "private")
 
@@ -181,7 +197,7 @@ async def on_group_text(update: Update, context: BotContext) -> None:
     if not question:
         await send(message, Reply(texts.EMPTY_QUESTION), quote=True)
         return
-    reply, answer = text_reply(context.assistant, question)
+    reply, answer = text_reply(context.assistant, question, context.bot.username)
     await send(message, reply, quote=True)
     log_question(context, answer, question, message.chat.type)
 
