@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.assistant import Assistant
+from bot.conversation import TERMINAL_CHAT_ID
 from bot.milestones.dates import OSLO, Lead
 from bot.milestones.model import Milestone
 from bot.storage import open_database
@@ -120,6 +121,8 @@ async def test_reminder_due_while_down_is_sent_once_at_start(assistant: Assistan
     event = real_now + timedelta(days=3, hours=12)  # the 14- and 7-day reminders fell due while down
     database.save_milestone(Milestone("yrkesmesse", "Regional yrkesmesse", "1.7", "Indre Østfold", "yearly", event))
     database.subscribe(301, "yrkesmesse", (Lead(14, "d"), Lead(7, "d"), Lead(1, "d")), real_now - timedelta(days=30))
+    # The terminal chat's subscription in the same database: its reminders are the terminal's to print.
+    database.subscribe(TERMINAL_CHAT_ID, "yrkesmesse", (Lead(7, "d"),), real_now - timedelta(days=30))
     database.close()
     for _ in range(2):  # start, stop, start again: one reminder in all
         bot = await start_bot(assistant, tmp_path)
@@ -131,6 +134,7 @@ async def test_reminder_due_while_down_is_sent_once_at_start(assistant: Assistan
         if _ == 0:
             assert len(sent) == 1 and "Regional yrkesmesse" in sent[0].params["text"]
             assert first_run_statuses == {"sent": 1, "superseded": 1}  # the 7-day one sent, the 14-day not
+            assert bot.telegram.sent(TERMINAL_CHAT_ID) == [] and bot.database.subscriptions(TERMINAL_CHAT_ID)
         else:
             assert sent == []
 
