@@ -49,6 +49,8 @@ _MEASURE_NUMBER = re.compile(
     r"\s*[.?!]?\s*$",
     re.IGNORECASE,
 )
+# A message that is only an area: "område 2", "innsatsområde 4", "omrade 3?"
+_AREA_NUMBER = re.compile(r"^\s*(?:innsats)?(?:området|område|omrade|omraade|områda)\s*(\d{1,2})\s*[.?!]?\s*$", re.I)
 # The opening sections that answer a question about the agreement itself, by topic.
 TOPIC_SECTIONS: dict[Topic, tuple[str, ...]] = {
     Topic.PERIOD: ("innledning",),
@@ -108,6 +110,14 @@ class Assistant:
             found = self._hit_for(measure_id, 100.0)
             return Answer(self.measure(measure_id), found is not None, measure_id if found else None,
                           (found,) if found else ())  # fmt: skip
+        area = _AREA_NUMBER.match(query)
+        if area:
+            found = self._hit_for(area.group(1), 100.0)
+            if found is None:
+                last = self.agreement.areas[-1].id
+                return Answer(Reply(texts.UNKNOWN_AREA.format(id=escape(area.group(1)), last=last),
+                                    ((Button(texts.BUTTON_CONTENTS, "c"),),)), False, None)  # fmt: skip
+            return Answer(self.area(found.id), True, found.id, (found,))
         topic = agreement_topic(query, self.index.content_words(query))
         if topic is not None:
             return self._about(topic)

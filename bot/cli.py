@@ -19,7 +19,7 @@ from bot.conversation import text_reply
 from bot.datafile import DataFileError
 from bot.settings import SettingsError, load_settings
 from bot.storage import Database, StorageError, open_database
-from bot.terminal import USERNAME, TerminalChat, terminal
+from bot.terminal import USERNAME, TerminalChat, line_editing, terminal
 
 USAGE_ERROR = 2
 MEMORY_DATABASE_URL = "sqlite:///:memory:"
@@ -116,6 +116,7 @@ def ask(assistant: Assistant, question: list[str], *, as_json: bool) -> int:
 def chat(assistant: Assistant, database: Database) -> int:
     """A conversation in the terminal: a private chat whose user is a partnership admin (see bot.terminal)."""
     print(texts.CHAT_INTRO.format(bot_name=texts.BOT_NAME))
+    line_editing()
     try:
         asyncio.run(TerminalChat(assistant, database).run())
     except KeyboardInterrupt:

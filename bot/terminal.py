@@ -14,6 +14,7 @@ Telegram bot shares, it neither sends the terminal's reminders nor sees its chat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import threading
 from collections.abc import Callable
@@ -40,6 +41,20 @@ def terminal(reply: Reply) -> str:
     if buttons:
         lines.append("  ".join(f"[{number}] {button.text}" for number, button in enumerate(buttons, 1)))
     return "\n".join(lines)
+
+
+def line_editing() -> None:
+    """Arrow keys and history at the prompt, where the platform has readline (importing it is what turns
+    it on for `input()`)."""
+    if sys.stdin.isatty():
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401
+
+
+def typed_so_far() -> str:
+    """What the person has typed at the prompt but not yet sent (readline keeps it; "" without it)."""
+    readline = sys.modules.get("readline")
+    return str(readline.get_line_buffer()) if readline is not None else ""
 
 
 def read_input() -> str | None:
@@ -103,8 +118,8 @@ class TerminalChat:
             self._wake.set()
 
     def _print(self, text: str) -> None:
-        if self._waiting:
-            self.out.write(f"\n{text}\n\n{PROMPT}")
+        if self._waiting:  # below the prompt, then the prompt again with what was typed so far
+            self.out.write(f"\n{text}\n\n{PROMPT}{typed_so_far()}")
         else:
             self.out.write(f"{text}\n\n")
         self.out.flush()

@@ -76,6 +76,7 @@ SECTION_TITLE = "<b>{title}</b>"
 SNIPPET_CUT = "…"
 
 UNKNOWN_MEASURE = "Avtalen har ikke noe tiltak {id}. Tiltakene er nummerert {first}–{last}; se /innhold."
+UNKNOWN_AREA = "Avtalen har ikke noe innsatsområde {id}. Innsatsområdene er nummerert 1–{last}; se /innhold."
 MEASURE_USAGE = "Skriv nummeret på tiltaket, for eksempel <code>/tiltak 3.2</code>."
 SEARCH_USAGE = "Skriv hva du vil søke etter, for eksempel <code>/sok sykkel</code>."
 UNKNOWN_COMMAND = "Den kommandoen kjenner jeg ikke. Skriv /hjelp for å se hva jeg kan."

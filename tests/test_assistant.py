@@ -255,6 +255,17 @@ def test_bare_measure_numbers_that_do_not_exist_say_so(assistant: Assistant) -> 
     assert respond_to_text(assistant, "/tiltak 4.1", "bot").html == respond_to_text(assistant, "4.1", "bot").html
 
 
+def test_bare_area_numbers_open_the_area_or_say_there_is_none(assistant: Assistant) -> None:
+    for text in ("område 2", "Innsatsområde 2", "omrade 2?"):
+        answer = assistant.answer(text)
+        assert answer.reply.html.startswith("<b>Innsatsområde 2: Understøtte næringslivet</b>"), text
+        assert answer.top_id == "2"
+    for text in ("innsatsområde 4", "område 7", "omrade 4"):
+        answer = assistant.answer(text)
+        assert "Avtalen har ikke noe innsatsområde" in answer.reply.html and "1–3" in answer.reply.html, text
+        assert not answer.answered and not answer.hits, text
+
+
 def test_a_decimal_comma_reads_as_a_measure_number(assistant: Assistant) -> None:
     for text in ("3,2", "tiltak 3,2", " 3,2 ", "2,1 b", "tiltak 2,1b"):
         html = respond_to_text(assistant, text, "bot").html
