@@ -76,11 +76,6 @@ class MilestoneQuestion:
         return self.asks_when or self.asks_list
 
 
-def is_when_question(text: str) -> bool:
-    keys = [term_key(token.surface) for token in tokenize(text)]
-    return bool(_find_phrases(keys, WHEN_PHRASES))
-
-
 def days_text(days: int) -> str:
     return (texts.DAYS[0] if days == 1 else texts.DAYS[1]).format(n=days)
 
