@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import callbacks, commands, texts
+from bot.intents import Topic, agreement_topic, is_greeting
 from bot.knowledge import Agreement, Area, Measure, Section, canonical_measure_id
 from bot.milestones.dates import OSLO
-from bot.milestones.desk import MilestoneDesk, is_when_question
+from bot.milestones.desk import MilestoneDesk, MilestoneQuestion
 from bot.render import (
     ANSWER_TEXT_LIMIT,
     Button,
@@ -29,23 +30,46 @@ from bot.render import (
     section_block,
 )
 from bot.search import Hit, SearchIndex
+from bot.search.analysis import normalise, tokenize
+from bot.search.compounds import wordfreq_zipf
 from bot.search.engine import Kind
 from bot.storage import Database
 
 PAGE_SIZE = 3
-MAX_QUERY = 256  # Telegram's inline query limit; longer questions are searched by their beginning
+MAX_QUERY = 256  # Telegram's inline query limit; longer questions are searched by their beginning (and told so)
+ECHO_WORDS = 5  # a subject this short is named ("Dette sier avtalen om sykkel:"); a longer question is quoted
+ECHO_CHARS = 60
+QUOTE_CHARS = 120  # a quoted question is shortened to this
+REAL_WORD_ZIPF = 2.5  # a word this common in bokmål is a word the agreement lacks, not a typo to correct
 _DEEP_LINK = re.compile(r"^(?P<kind>[ma])(?P<id>[0-9][0-9A-Za-z-]*)$")
-_MEASURE_NUMBER = re.compile(r"^\s*(?:tiltak\s*)?(\d{1,2}(?:\.\d{1,2}){1,2}(?:\.?[a-bA-B])?)\s*\.?\s*$")
+# A message that is only a measure number: "3.2", "3,2", "tiltak 6.1", "punkt 2.1 a", "nr. 3.4?"
+_MEASURE_NUMBER = re.compile(
+    r"^\s*(?:(?:tiltak|tiltaket|punkt|punktet|nr\.?|nummer)\s*)?(\d{1,2}(?:[.,]\d{1,2}){1,2}(?:\.?\s?[a-bA-B])?)"
+    r"\s*[.?!]?\s*$",
+    re.IGNORECASE,
+)
+# A message that is only an area: "område 2", "innsatsområde 4", "omrade 3?"
+_AREA_NUMBER = re.compile(r"^\s*(?:innsats)?(?:området|område|omrade|omraade|områda)\s*(\d{1,2})\s*[.?!]?\s*$", re.I)
 _CONTENTS_ROW = (Button(texts.BUTTON_CONTENTS, callbacks.contents()),)
+# The opening sections that answer a question about the agreement itself, by topic.
+TOPIC_SECTIONS: dict[Topic, tuple[str, ...]] = {
+    Topic.PERIOD: ("innledning",),
+    Topic.PARTIES: ("innledning", "likeverdige-parter"),
+    Topic.PURPOSE: ("innledning", "ambisjon"),
+    Topic.PARTS: ("innledning",),
+    Topic.WHAT: (),
+}
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A reply to a question, with what the question log keeps of it."""
+    """A reply to a question, with what the question log keeps of it and the parts of the agreement it shows
+    (in order; `ask --json` reports them)."""
 
     reply: Reply
     answered: bool
     top_id: str | None
+    hits: tuple[Hit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,7 +85,7 @@ class Assistant:
         self,
         agreement: Agreement,
         index: SearchIndex,
-        desk: MilestoneDesk | None = None,
+        desk: MilestoneDesk,
         clock: Callable[[], datetime] = lambda: datetime.now(OSLO),
     ) -> None:
         self.agreement = agreement
@@ -71,35 +95,105 @@ class Assistant:
 
     # -- questions -------------------------------------------------------------------------------------
     def answer(self, question: str, offset: int = 0) -> Answer:
-        """The best measures for a question, or a plain "the agreement does not say" with suggestions."""
-        query = " ".join(question.split())[:MAX_QUERY]
-        if not query:
+        """The best measures for a question, or a plain "the agreement does not say" with suggestions.
+
+        Before the search: a bare measure number opens the measure (or says there is none), a question about
+        the agreement itself is answered from its opening and its metadata, and a question about milestones
+        ("når er yrkesmessa?", "datoer", "neste milepæl") gets their dates."""
+        text = " ".join(question.split())
+        if not text:
             return Answer(Reply(texts.EMPTY_QUESTION), False, None)
-        hits = self.index.search(query)
-        subject = " ".join(self.index.content_words(query))
+        query = text[:MAX_QUERY]
+        notes = [texts.QUERY_TOO_LONG] if len(text) > MAX_QUERY else []
+        measure_id = self.bare_measure_id(query)
+        if measure_id:
+            found = self._hit_for(measure_id, 100.0)
+            return Answer(self.measure(measure_id), found is not None, measure_id if found else None,
+                          (found,) if found else ())  # fmt: skip
+        area = _AREA_NUMBER.match(query)
+        if area:
+            found = self._hit_for(area.group(1), 100.0)
+            if found is None:
+                last = self.agreement.areas[-1].id
+                reply = Reply(texts.UNKNOWN_AREA.format(id=escape(area.group(1)), last=last), (_CONTENTS_ROW,))
+                return Answer(reply, False, None)
+            return Answer(self.area(found.id), True, found.id, (found,))
+        topic = agreement_topic(query, self.index.content_words(query))
+        if topic is not None:
+            return self._about(topic)
+        asked = self.desk.read_question(query)
+        if asked.about_milestones:
+            return self._milestone_answer(query, asked, offset, notes)
+        return self._search_answer(query, self.index.search(query), offset, notes)
+
+    def _search_answer(
+        self,
+        query: str,
+        hits: list[Hit],
+        offset: int,
+        notes: list[str],
+        when: list[str] | None = None,
+        content: list[str] | None = None,
+    ) -> Answer:
+        subject, quoted = self._echo(query, self.index.content_words(query) if content is None else content)
         if not hits:
-            if not subject:  # "hei", "takk", "hva sier avtalen?": nothing to search for
-                return Answer(Reply(texts.ONLY_FILLER, (_CONTENTS_ROW,)), False, None)
-            return Answer(self._no_answer(query, subject), False, None)
-        if offset:
-            header = texts.ANSWER_MORE_HEADER.format(query=escape(subject or query))
-        else:
-            header = texts.ANSWER_HEADER.format(query=escape(subject)) if subject else texts.ANSWER_HEADER_PLAIN
-        lines = [header]
-        if offset == 0 and self.desk is not None and is_when_question(query):
-            when = self.desk.when_lines([hit.id for hit in hits[:PAGE_SIZE]], self.clock())
-            lines = [*when, "", *lines] if when else lines
+            if not subject and not quoted:  # "hei", "hva sier avtalen?": nothing to search for
+                filler = texts.GREETING if is_greeting(query) else texts.ONLY_FILLER
+                return Answer(Reply(filler, (_CONTENTS_ROW,)), False, None)
+            return Answer(self._no_answer(query, subject, quoted, notes), False, None)
         if offset >= len(hits):
             return Answer(Reply(texts.NO_MORE_RESULTS, (_CONTENTS_ROW,)), True, hits[0].id)
+        if offset:
+            header = texts.ANSWER_MORE_HEADER.format(query=subject) if subject else texts.ANSWER_MORE_FOR_IDS
+        elif subject:
+            header = texts.ANSWER_HEADER.format(query=subject)
+        elif quoted:
+            header = texts.ANSWER_HEADER_QUESTION.format(question=quoted)
+        else:
+            header = texts.ANSWER_HEADER_PLAIN
+        lines = [*notes, *(when or []), *([""] if when else []), header]
         reply = self._hits_reply("\n".join(lines), hits, offset, query)
-        return Answer(reply, True, hits[0].id)
+        return Answer(reply, True, hits[0].id, tuple(hits))
+
+    def _milestone_answer(self, query: str, asked: MilestoneQuestion, offset: int, notes: list[str]) -> Answer:
+        """ "når er yrkesmessa?" (its date and measure), "datoer"/"neste milepæl" (the list), or "når er
+        møtet?" (whatever the search finds for the rest of the question, with any milestone of it)."""
+        now = self.clock()
+        rest = " ".join(self.index.content_words(asked.rest))
+        hits = self.index.search(asked.rest) if rest else []
+        if asked.named:
+            measure_ids = [milestone.measure_id for milestone in asked.named]
+            named = [self._hit_for(measure_id) for measure_id in measure_ids if measure_id not in {h.id for h in hits}]
+            hits = [*(hit for hit in named if hit), *hits]
+        elif not rest:
+            return Answer(self.desk.list_reply(now), True, None)
+        when = self.desk.when_lines([hit.id for hit in hits[:PAGE_SIZE]], now, asked.named) if offset == 0 else []
+        return self._search_answer(query, hits, offset, notes, when, self.index.content_words(asked.rest))
+
+    @staticmethod
+    def _echo(query: str, content_words: list[str]) -> tuple[str, str]:
+        """The person's own words, escaped: the subject as typed if it is short ("sykkel", "VTU", "seremonien
+        for fagbrev"), else the question quoted and shortened; ("", "") when there is no subject at all.
+        `content_words` are the words that make the subject (the search's, or fewer)."""
+        content = set(content_words)
+        if not content:
+            return "", ""
+        normalised = normalise(query)
+        source = query if len(normalised) == len(query) else normalised
+        words = [token for token in tokenize(query) if token.surface in content]
+        if words:
+            span = source[words[0].start : words[-1].end]
+            if len(span.split()) <= ECHO_WORDS and len(span) <= ECHO_CHARS:
+                return escape(span), ""
+        return "", escape(cut(query, QUOTE_CHARS)[0])
 
     def bare_measure_id(self, text: str) -> str | None:
-        """The measure id of a message that is only a measure number ("3.2", "tiltak 2.1 a" → "2.1.A"), or None."""
+        """The measure id of a message that is only a measure number ("3.2", "3,2", "tiltak 2.1 a" → "2.1.A"), or
+        None."""
         match = _MEASURE_NUMBER.match(text)
         if not match:
             return None
-        return canonical_measure_id(match.group(1))
+        return canonical_measure_id(match.group(1).replace(",", "."))
 
     def _hits_reply(self, header: str, hits: list[Hit], offset: int = 0, query: str | None = None) -> Reply:
         """One page of hits from `offset`, with buttons to read on; `query` (if any) lets "more" search again."""
@@ -130,17 +224,66 @@ class Assistant:
         if rest:
             more = callbacks.more(query, offset + PAGE_SIZE, (hit.id for hit in rest))
             rows.append((Button(texts.BUTTON_MORE, more),))
-        return Reply(fit(lines), tuple(rows))
+        return Reply(fit(lines), tuple(row for row in rows if row))
 
-    def _no_answer(self, query: str, subject: str) -> Reply:
-        lines = [texts.NO_ANSWER.format(query=escape(subject))]
-        suggestions = self.index.suggestions(query)
+    def _no_answer(self, query: str, subject: str, quoted: str, notes: list[str]) -> Reply:
+        if subject:
+            lines = [*notes, texts.NO_ANSWER.format(query=subject)]
+        else:
+            lines = [*notes, texts.NO_ANSWER_QUESTION.format(question=quoted)]
+        buttons: list[Button] = []
+        suggestions = self._useful_suggestions(query)
         if suggestions:
             lines.append(
-                texts.NO_ANSWER_SUGGESTIONS.format(suggestions=", ".join(f"<i>{escape(s)}</i>" for s in suggestions))
+                texts.NO_ANSWER_SUGGESTIONS.format(suggestions=", ".join(f"<i>{escape(s)}</i>" for s, _ in suggestions))
             )
+            for word, corrected in suggestions:
+                data = callbacks.page(corrected, 0)
+                if data is not None:
+                    buttons.append(Button(texts.BUTTON_SUGGESTION.format(word=word), data))
         lines.append(texts.NO_ANSWER_BROWSE)
-        return Reply("\n".join(lines), (_CONTENTS_ROW,))
+        rows = (tuple(buttons[:2]), _CONTENTS_ROW) if buttons else (_CONTENTS_ROW,)
+        return Reply("\n".join(lines), rows)
+
+    def _useful_suggestions(self, query: str, limit: int = 3) -> list[tuple[str, str]]:
+        """Spellings of the agreement for the question's unknown words, each with the question it makes, kept
+        only where that question finds something: a real word the agreement lacks ("basket") is no typo."""
+        normalised = normalise(query)
+        content = set(self.index.content_words(query))
+        zipf = wordfreq_zipf()
+        found: list[tuple[str, str]] = []
+        for token in tokenize(query):
+            word = token.surface
+            if word not in content or self.index.has_term(word) or zipf(word) >= REAL_WORD_ZIPF:
+                continue
+            for suggestion in self.index.suggestions(word):
+                corrected = normalised[: token.start] + suggestion + normalised[token.end :]
+                if suggestion not in (s for s, _ in found) and self.index.search(corrected):
+                    found.append((suggestion, corrected))
+        return found[:limit]
+
+    def _about(self, topic: Topic) -> Answer:
+        """A question about the agreement itself: its metadata, then its own opening words (never invented)."""
+        if topic is Topic.WHAT:
+            return Answer(self.about(), True, None)
+        agreement = self.agreement
+        parties = " og ".join(f"{escape(p.name)} ({escape(p.short)})" for p in agreement.parties)
+        areas = "\n".join(f"{escape(a.id)}. {escape(a.title)} {escape(a.hashtag)}" for a in agreement.areas)
+        header = {
+            Topic.PERIOD: texts.ABOUT_PERIOD,
+            Topic.PARTIES: texts.ABOUT_PARTIES,
+            Topic.PURPOSE: texts.ABOUT_PURPOSE,
+            Topic.PARTS: texts.ABOUT_PARTS,
+        }[topic].format(title=escape(agreement.title), period=escape(agreement.period), parties=parties, areas=areas)
+        lines = [header]
+        hits: list[Hit] = []
+        for section_id in TOPIC_SECTIONS[topic]:
+            section = agreement.find(section_id)
+            if isinstance(section, Section):
+                lines += ["", *section_block(section)]
+                hits.append(Hit(section.id, "section", 100.0, (), ""))
+        reply = Reply(fit(lines), (_CONTENTS_ROW,))
+        return Answer(reply, True, hits[0].id if hits else None, tuple(hits))
 
     # -- browsing --------------------------------------------------------------------------------------
     def measure(self, raw_id: str) -> Reply:
@@ -246,12 +389,12 @@ class Assistant:
             return Reply(texts.STAFF_TELEGRAM_ONLY)
         return Reply(texts.EXPIRED_BUTTON)
 
-    def _hit_for(self, item_id: str) -> Hit | None:
+    def _hit_for(self, item_id: str, score: float = 0.0) -> Hit | None:
         item = self.agreement.find(item_id)
         if item is None:
             return None
         kind: Kind = "measure" if isinstance(item, Measure) else "area" if isinstance(item, Area) else "section"
-        return Hit(item_id, kind, 0.0, (), "")
+        return Hit(item_id, kind, score, (), "")
 
     # -- inline mode -----------------------------------------------------------------------------------
     def inline(self, query: str, limit: int = 50) -> list[InlineArticle]:
@@ -288,9 +431,9 @@ class Assistant:
         )
 
 
-def load_assistant(database: Database | None = None) -> Assistant:
-    """The assistant over the shipped knowledge (and the database's milestone edits, if given); raises
-    `DataFileError` if a data file is broken."""
+def load_assistant(database: Database) -> Assistant:
+    """The assistant over the shipped knowledge and the database's milestone edits; raises `DataFileError`
+    if a data file is broken."""
     from bot.knowledge import load_agreement
     from bot.milestones.model import load_milestones
     from bot.search import build_index

@@ -8,20 +8,24 @@ so a newcomer has something real to try at once.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from bot import render, texts
+from bot import texts
 from bot.assistant import Assistant, load_assistant
+from bot.conversation import text_reply
 from bot.errors import OperatorError
 from bot.milestones.desk import CalendarFile
-from bot.render import Reply
-from bot.storage import Database
+from bot.settings import load_settings
+from bot.storage import Database, StorageError, open_database
+from bot.terminal import USERNAME, TerminalChat, line_editing, terminal
 
 USAGE_ERROR = 2  # bad usage, and every `OperatorError` (bad settings, broken data files, no database)
+MEMORY_DATABASE_URL = "sqlite:///:memory:"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,22 +75,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             return write_ics(args.chat)
         if command == "lexicon":
             return export_lexicon()
-        assistant = load_assistant()
+        database = local_database()
+        assistant = load_assistant(database)
     except OperatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         return 130
-    if command == "ask":
-        return ask(assistant, args.question, as_json=args.json)
-    return chat(assistant)
+    try:
+        if command == "ask":
+            return ask(assistant, args.question, as_json=args.json)
+        return chat(assistant, database)
+    except BrokenPipeError:  # `ask … | head -1`: the reader has all it wants
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit's flush of stdout does not fail again
+        return 0
+    finally:
+        database.close()
+
+
+def local_database() -> Database:
+    """The database for `ask` and `chat`: DATABASE_URL (default sqlite:///data/bot.sqlite3), so they see the
+    milestone dates the bot keeps; an in-memory SQLite database, with a note, where that cannot be opened."""
+    url = load_settings().database_url
+    try:
+        return open_database(url)
+    except StorageError as exc:
+        print(f"note: {exc}; using an in-memory database, so nothing is kept", file=sys.stderr)
+        return open_database(MEMORY_DATABASE_URL)
 
 
 def _configured_database() -> Database:
     """The database DATABASE_URL names; a bad setting or an unreachable database is an `OperatorError`."""
-    from bot.settings import load_settings
-    from bot.storage import open_database
-
     return open_database(load_settings().database_url)
 
 
@@ -96,9 +116,7 @@ def write_ics(chat_id: int | None) -> int:
 
     database = _configured_database()
     try:
-        desk = load_assistant(database).desk
-        assert desk is not None
-        result = desk.calendar(datetime.now(OSLO), chat_id)
+        result = load_assistant(database).desk.calendar(datetime.now(OSLO), chat_id)
     finally:
         database.close()
     if not isinstance(result, CalendarFile):
@@ -130,54 +148,29 @@ def _lines(question: list[str]) -> Iterable[str]:
 
 
 def ask(assistant: Assistant, question: list[str], *, as_json: bool) -> int:
-    """Answer questions; `--json` speaks the protocol of shared/eval/score.py."""
+    """Answer questions as a private chat does; `--json` speaks the protocol of shared/eval/score.py (the
+    parts of the agreement the answer shows, in order)."""
     if not question and sys.stdin.isatty() and not as_json:
         print('usage: python -m bot ask [--json] "QUESTION"  (or questions on stdin)', file=sys.stderr)
         return USAGE_ERROR
     for line in _lines(question):
         if as_json:
-            hits = assistant.index.search(line)
+            hits = assistant.answer(line).hits
             record = {"query": line, "results": [{"id": h.id, "score": h.score} for h in hits]}
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
-            print(terminal(assistant.answer(line).reply))
+            print(terminal(text_reply(assistant, line, USERNAME)[0]))
             print()
     return 0
 
 
-def terminal(reply: Reply) -> str:
-    """A reply as the terminal shows it: plain text, buttons numbered."""
-    lines = [render.plain(reply.html)]
-    buttons = [button for row in reply.buttons for button in row]
-    if buttons:
-        lines.append("  ".join(f"[{number}] {button.text}" for number, button in enumerate(buttons, 1)))
-    return "\n".join(lines)
-
-
-def chat(assistant: Assistant) -> int:
-    """A conversation in the terminal with the replies the Telegram bot gives in a private chat."""
-    from bot.conversation import respond_to_text
-
+def chat(assistant: Assistant, database: Database) -> int:
+    """A conversation in the terminal: a private chat whose user is a partnership admin (see bot.terminal)."""
     print(texts.CHAT_INTRO.format(bot_name=texts.BOT_NAME))
-    buttons: list[render.Button] = []
-    while True:
-        try:
-            line = input("> ").strip()
-        except (EOFError, KeyboardInterrupt):
-            print()
-            break
-        if line in {"/slutt", "/quit", "/exit"}:
-            break
-        if line.isdigit() and buttons:
-            number = int(line)
-            if not 1 <= number <= len(buttons):
-                print(texts.CHAT_NO_SUCH_BUTTON)
-                continue
-            reply = assistant.on_button(buttons[number - 1].data)
-        else:
-            reply = respond_to_text(assistant, line, username="partnerskapsbot")
-        buttons = [button for row in reply.buttons for button in row]
-        print(terminal(reply))
+    line_editing()
+    try:
+        asyncio.run(TerminalChat(assistant, database).run())
+    except KeyboardInterrupt:
         print()
     print(texts.CHAT_BYE)
     return 0

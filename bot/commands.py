@@ -28,6 +28,7 @@ class Command:
     usage: str
     scopes: frozenset[Scope]
     permission: Permission = Permission.ANYONE
+    aliases: tuple[str, ...] = ()  # also understood, never shown: English, and spellings with æøå
 
     @property
     def admin_only(self) -> bool:
@@ -40,13 +41,16 @@ BOTH = frozenset({Scope.PRIVATE, Scope.GROUP})
 PRIVATE = frozenset({Scope.PRIVATE})
 
 START = Command("start", "Kom i gang", "/start", PRIVATE)
-HELP = Command("hjelp", "Hva boten kan", "/hjelp", BOTH)
-SEARCH = Command("sok", "Søk i avtalen", "/sok <spørsmål>", BOTH)
+HELP = Command("hjelp", "Hva boten kan", "/hjelp", BOTH, aliases=("help",))
+SEARCH = Command("sok", "Søk i avtalen", "/sok <spørsmål>", BOTH, aliases=("søk",))
 MEASURE = Command("tiltak", "Vis et tiltak etter nummer", "/tiltak <nummer>", BOTH)
 CONTENTS = Command("innhold", "Bla i innsatsområder og tiltak", "/innhold", BOTH)
 ABOUT = Command("om", "Om partnerskapsavtalen", "/om", BOTH)
 
-MILESTONES = Command("milepaeler", "Milepæler og datoer", "/milepaeler", BOTH)
+MILESTONES = Command(
+    "milepaeler", "Milepæler og datoer", "/milepaeler", BOTH,
+    aliases=("milepæler", "milepæl", "milepael", "milepeler", "milepel", "milepaler", "datoer"),
+)  # fmt: skip
 SUBSCRIBE = Command(
     "abonner", "Få påminnelser om milepæler", "/abonner [milepæl] [14d 1d 2t 30m]", BOTH, Permission.CHAT_ADMIN
 )
@@ -66,10 +70,12 @@ ADD_MILESTONE = Command(
     "/nymilepael <navn> <tiltak> <tittel>",
     BOTH,
     Permission.PARTNERSHIP_ADMIN,
+    aliases=("nymilepæl", "nymilepel"),
 )
 REMOVE_MILESTONE = Command(
-    "fjernmilepael", "Fjern en milepæl (admin)", "/fjernmilepael <milepæl>", BOTH, Permission.PARTNERSHIP_ADMIN
-)
+    "fjernmilepael", "Fjern en milepæl (admin)", "/fjernmilepael <milepæl>", BOTH, Permission.PARTNERSHIP_ADMIN,
+    aliases=("fjernmilepæl", "fjernmilepel"),
+)  # fmt: skip
 RENAME_MILESTONE = Command(
     "endrenavn",
     "Gi en milepæl ny tittel (admin)",
@@ -110,6 +116,12 @@ def allowed(command: Command, *, private: bool, is_chat_admin: bool, is_partners
     if command.permission is Permission.CHAT_ADMIN:
         return private or is_chat_admin or is_partnership_admin
     return is_partnership_admin
+
+
+def resolve(name: str) -> Command | None:
+    """A command by its name or an alias, any case ("/Milepæler" is /milepaeler)."""
+    name = name.lower()
+    return next((c for c in COMMANDS if name == c.name or name in c.aliases), None)
 
 
 def for_scope(scope: Scope) -> list[Command]:

@@ -1,4 +1,5 @@
-"""Routing a chat message to the assistant: commands by name, a bare measure number, or a question.
+"""Routing a chat message to the assistant: commands by name, thanks and a call for help, a bare measure
+number, or a question.
 
 Shared by the Telegram handlers and the terminal chat, so both route the same way.
 """
@@ -9,51 +10,63 @@ import re
 
 from bot import commands, texts
 from bot.assistant import Answer, Assistant
+from bot.intents import is_help, is_thanks
 from bot.render import Reply
 
-_COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+(?P<args>.*))?$", re.DOTALL)
+# Letters of any alphabet, so "/søk" and "/milepæler" are commands too (Telegram's menu only lists ASCII names).
+_COMMAND = re.compile(r"^/(?P<name>\w{1,32})(?:@(?P<bot>\w+))?(?:\s+(?P<args>.*))?$", re.DOTALL)
+
+TERMINAL_CHAT_ID = 0  # the terminal chat's id for subscriptions: never a Telegram chat's
 
 
-def parse_command(text: str) -> tuple[str, str] | None:
-    """ "/sok@botnavn sykkel" → ("sok", "sykkel"); None for a message that is not a command."""
+def parse_command(text: str, bot_username: str | None = None) -> tuple[str, str] | None:
+    """ "/sok@botnavn sykkel" → ("sok", "sykkel"); None for a message that is not a command, or (given our
+    username) one addressed to another bot."""
     match = _COMMAND.match(text.strip())
     if not match:
+        return None
+    target = match.group("bot")
+    if bot_username and target and target.lower() != bot_username.lower():
         return None
     return match.group("name").lower(), (match.group("args") or "").strip()
 
 
 def command_reply(assistant: Assistant, name: str, args: str, username: str) -> tuple[Reply, Answer | None]:
-    """The reply to a command; the `Answer` too when the command was a search (for the question log)."""
-    name = name.lower()
+    """The reply to a command anyone may use; the `Answer` too when the command was a search (for the question
+    log). Milestone commands are the caller's: who may run them depends on the chat."""
+    command = commands.resolve(name)
     args = args.strip()
-    if name == commands.START.name:
+    if command is commands.START:
         return assistant.welcome(args), None
-    if name == commands.HELP.name or name == "help":
+    if command is commands.HELP:
         return assistant.help(username), None
-    if name == commands.SEARCH.name or name == "søk":
+    if command is commands.SEARCH:
         if not args:
             return Reply(texts.SEARCH_USAGE), None
         answer = assistant.answer(args)
         return answer.reply, answer
-    if name == commands.MEASURE.name:
+    if command is commands.MEASURE:
         return (assistant.measure(args) if args else Reply(texts.MEASURE_USAGE)), None
-    if name == commands.CONTENTS.name:
+    if command is commands.CONTENTS:
         return assistant.contents(), None
-    if name == commands.ABOUT.name:
+    if command is commands.ABOUT:
         return assistant.about(), None
-    if name == commands.MILESTONES.name and assistant.desk is not None:
+    if command is commands.MILESTONES:
         return assistant.milestones(), None
-    if name == commands.CALENDAR.name:
+    if command is commands.CALENDAR:
         return Reply(texts.CALENDAR_TELEGRAM_ONLY), None
-    if name in {c.name for c in commands.MILESTONE_COMMANDS}:
-        return Reply(texts.TELEGRAM_ONLY), None
-    if name in {c.name for c in commands.STAFF_COMMANDS}:
+    if command in commands.STAFF_COMMANDS:
         return Reply(texts.STAFF_TELEGRAM_ONLY), None
     return Reply(texts.UNKNOWN_COMMAND), None
 
 
-def text_reply(assistant: Assistant, text: str) -> tuple[Reply, Answer | None]:
-    """A plain message: a measure number opens the measure, anything else is a question."""
+def text_reply(assistant: Assistant, text: str, username: str) -> tuple[Reply, Answer | None]:
+    """A plain message: thanks and "hjelp" get their replies, a measure number opens the measure, anything
+    else is a question (the `Answer` for the question log)."""
+    if is_thanks(text):
+        return Reply(texts.THANKS), None
+    if is_help(text):
+        return assistant.help(username), None
     measure_id = assistant.bare_measure_id(text)
     if measure_id:
         return assistant.measure(measure_id), None
@@ -61,9 +74,14 @@ def text_reply(assistant: Assistant, text: str) -> tuple[Reply, Answer | None]:
     return answer.reply, answer
 
 
-def respond_to_text(assistant: Assistant, text: str, username: str) -> Reply:
-    """Everything typed in a private chat, commands included (the terminal chat's whole router)."""
-    command = parse_command(text)
-    if command:
-        return command_reply(assistant, *command, username)[0]
-    return text_reply(assistant, text)[0]
+def respond_to_text(assistant: Assistant, text: str, username: str, chat_id: int = TERMINAL_CHAT_ID) -> Reply:
+    """Everything typed in a private chat whose user is a partnership admin: the terminal chat's whole router,
+    milestone commands included (subscriptions are kept under `chat_id`)."""
+    parsed = parse_command(text)
+    if parsed:
+        name, args = parsed
+        command = commands.resolve(name)
+        if command is not None and command in commands.MILESTONE_COMMANDS:
+            return assistant.desk.run(command.name, chat_id, args, assistant.clock())
+        return command_reply(assistant, name, args, username)[0]
+    return text_reply(assistant, text, username)[0]

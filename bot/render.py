@@ -94,7 +94,8 @@ def measure_block(
 
 def measure_full(agreement: Agreement, measure: Measure) -> list[str]:
     lines, _ = measure_block(agreement, measure)
-    if measure.group:
+    area_title = agreement.area(measure.area_id).title
+    if measure.group and measure.group.casefold() != area_title.casefold():  # the heading already names it
         lines.insert(1, texts.MEASURE_GROUP.format(group=escape(measure.group.capitalize())))
     children = agreement.children(measure.id)
     if children:

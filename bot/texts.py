@@ -34,18 +34,34 @@ ABOUT = (
     "Spør om et tema, eller bla med /innhold."
 )
 
+# Questions about the agreement itself: the metadata first, then the agreement's own opening words.
+ABOUT_PERIOD = (
+    "Avtalen gjelder for perioden <b>{period}</b> – det står i tittelen, «{title}». Den delen av avtalen jeg "
+    "kjenner, sier ikke mer om når den begynner eller slutter."
+)
+ABOUT_PARTIES = "Partene i avtalen er <b>{parties}</b>. Slik omtaler avtalen dem:"
+ABOUT_PURPOSE = "Dette sier avtalen om formålet og ambisjonen med samarbeidet:"
+ABOUT_PARTS = (
+    "Partnerskapsavtalen består av en generell og en spesiell del. Jeg kjenner den spesielle delen, "
+    "«{title}», med disse innsatsområdene:\n{areas}"
+)
+
 CONTENTS_HEADER = "<b>Innhold i avtalen</b>\nVelg et innsatsområde:"
 CONTENTS_AREA_LINE = "{id}. {title} {hashtag} ({count} tiltak)"
 
 ANSWER_HEADER = "Dette sier avtalen om <i>{query}</i>:"
+ANSWER_HEADER_QUESTION = "Du spør: <i>{question}</i>\nDette sier avtalen:"
 ANSWER_HEADER_PLAIN = "Dette sier avtalen:"
 ANSWER_MORE_HEADER = "Flere treff i avtalen om <i>{query}</i>:"
 ONLY_FILLER = (
-    "Hei! Skriv hva du vil vite om partnerskapsavtalen, for eksempel <i>sykkel</i>, <i>lærlinger</i> eller "
+    "Skriv hva du vil vite om partnerskapsavtalen, for eksempel <i>sykkel</i>, <i>lærlinger</i> eller "
     "<i>når er yrkesmessa?</i> Du kan også bla i avtalen."
 )
+GREETING = "Hei! " + ONLY_FILLER
+THANKS = "Bare hyggelig! Spør gjerne igjen når du lurer på noe i avtalen."
 ANSWER_MORE_FOR_IDS = "Flere treff:"
 NO_ANSWER = "Jeg finner ikke noe om <i>{query}</i> i partnerskapsavtalen."
+NO_ANSWER_QUESTION = "Du spør: <i>{question}</i>\nJeg finner ikke noe om dette i partnerskapsavtalen."
 NO_ANSWER_SUGGESTIONS = "Mente du: {suggestions}?"
 NO_ANSWER_BROWSE = "Du kan også bla i avtalen med /innhold."
 NO_MORE_RESULTS = "Det er ingen flere treff. Søk på nytt, eller bla i avtalen med /innhold."
@@ -62,6 +78,7 @@ SECTION_TITLE = "<b>{title}</b>"
 SNIPPET_CUT = "…"
 
 UNKNOWN_MEASURE = "Avtalen har ikke noe tiltak {id}. Tiltakene er nummerert {first}–{last}; se /innhold."
+UNKNOWN_AREA = "Avtalen har ikke noe innsatsområde {id}. Innsatsområdene er nummerert 1–{last}; se /innhold."
 MEASURE_USAGE = "Skriv nummeret på tiltaket, for eksempel <code>/tiltak 3.2</code>."
 SEARCH_USAGE = "Skriv hva du vil søke etter, for eksempel <code>/sok sykkel</code>."
 UNKNOWN_COMMAND = "Den kommandoen kjenner jeg ikke. Skriv /hjelp for å se hva jeg kan."
@@ -70,16 +87,19 @@ EXPIRED_BUTTON = "Denne knappen virker ikke lenger. Søk på nytt."
 ERROR = "Beklager, noe gikk galt. Prøv igjen om litt."
 
 BUTTON_MORE = "Flere treff ▸"
-BUTTON_AREA = "Hele område {id}"
+BUTTON_AREA = "Innsatsområde {id}"
 BUTTON_READ_ALL = "Les hele {id}"
 BUTTON_CONTENTS = "Innhold"
+BUTTON_SUGGESTION = "Søk på «{word}»"
 
 INLINE_AREA_DESCRIPTION = "{hashtag} · {count} tiltak"
 
 # Terminal chat
 CHAT_INTRO = (
-    "Terminalchat med {bot_name} (samme svar som i Telegram). Skriv et spørsmål eller en kommando som /hjelp.\n"
-    "Knapper vises som [1], [2] …: skriv tallet for å trykke. Avslutt med Ctrl-D eller /slutt."
+    "Terminalchat med {bot_name}: som en privat chat i Telegram, med samme svar, og du er administrator for "
+    "partnerskapet. Skriv et spørsmål eller en kommando som /hjelp.\n"
+    "Knapper vises som [1], [2] …: skriv tallet for å trykke. Påminnelser du abonnerer på (/abonner) "
+    "skrives ut her når de kommer. Avslutt med Ctrl-D eller /slutt."
 )
 CHAT_BYE = "Ha det!"
 CHAT_NO_SUCH_BUTTON = "Det er ingen knapp med det nummeret."
@@ -124,7 +144,6 @@ ADD_BAD_ID = "Navnet «{id}» kan bare ha små bokstaver, tall og bindestrek (2�
 ADD_BAD_MEASURE = "Avtalen har ikke noe tiltak {measure}."
 REMOVE_USAGE = "Skriv for eksempel <code>/fjernmilepael karrieredag</code>."
 REMOVED = "Milepælen <b>{title}</b> er fjernet."
-TELEGRAM_ONLY = "Påminnelser og endringer av milepæler gjøres i Telegram-chatten."
 SUBSCRIBE_USAGE = (
     "Skriv for eksempel <code>/abonner</code>, <code>/abonner yrkesmesse</code> eller "
     "<code>/abonner yrkesmesse 14d 1d</code>."

@@ -8,7 +8,10 @@ import pytest
 
 from bot.assistant import Assistant
 from bot.knowledge import Agreement, load_agreement
+from bot.milestones.desk import MilestoneDesk
+from bot.milestones.model import load_milestones
 from bot.search import SearchIndex, build_index
+from bot.storage import open_database
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_DIR = TESTS_DIR.parent
@@ -27,4 +30,6 @@ def index(agreement: Agreement) -> SearchIndex:
 
 @pytest.fixture(scope="session")
 def assistant(agreement: Agreement, index: SearchIndex) -> Assistant:
-    return Assistant(agreement, index)
+    """Over an in-memory database that no test changes (tests that change milestones make their own)."""
+    desk = MilestoneDesk(agreement, load_milestones(agreement), open_database("sqlite:///:memory:"))
+    return Assistant(agreement, index, desk)

@@ -81,7 +81,7 @@ def test_any_data_parses_without_error(data: str) -> None:
 
 def test_old_buttons_still_show_the_same_replies(assistant: Assistant) -> None:
     """After a restart (a new assistant), each old button shows what it showed."""
-    restarted = Assistant(assistant.agreement, assistant.index)
+    restarted = Assistant(assistant.agreement, assistant.index, assistant.desk)
     assert restarted.on_button("c").html == restarted.contents().html
     assert restarted.on_button("m:3.2").html.startswith("<b>Tiltak 3.2</b>")
     assert restarted.on_button("a:3").html == restarted.area("3").html

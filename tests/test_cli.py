@@ -20,11 +20,18 @@ from bot.storage import open_database
 from .conftest import REPO_DIR
 
 
-def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"} | (env or {})
+def environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The test's environment without a token, and an in-memory database unless the test names one."""
+    inherited = {k: v for k, v in os.environ.items() if k not in {"TELEGRAM_BOT_TOKEN", "DATABASE_URL"}}
+    return inherited | {"DATABASE_URL": "sqlite:///:memory:"} | (env or {})
+
+
+def run(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, cwd: Path = REPO_DIR
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, cwd=REPO_DIR,
-        env=environment, timeout=60,
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, cwd=cwd,
+        env=environment(env), timeout=60,
     )  # fmt: skip
 
 
@@ -66,6 +73,70 @@ def test_chat_in_the_terminal() -> None:
     out = result.stdout
     assert "Innhold i avtalen" in out and "Innsatsområde 3" in out  # pressed button [3]
     assert "Tiltak 3.4" in out and "fag- og svennebrev" in out and "Ha det!" in out
+
+
+def test_the_terminal_chat_is_a_private_chat_with_an_admin(tmp_path: Path) -> None:
+    """With no DATABASE_URL the default database (data/bot.sqlite3 in the working directory) keeps what the
+    terminal's admin changed, for the next run and for the bot."""
+    env = {k: v for k, v in environment().items() if k != "DATABASE_URL"}
+    typed = "/abonner yrkesmesse 14d\n/settdato yrkesmesse 14.10.2099 kl. 10.00\n/varsler\nnaar er yrkesmessa?\n"
+    result = subprocess.run([sys.executable, "-m", "bot", "chat"], input=typed, capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "påminnelser om *Regional yrkesmesse*, 14 dager før" in result.stdout
+    assert "satt til onsdag 14. oktober 2099 kl. 10.00" in result.stdout
+    assert "Neste: Regional yrkesmesse, onsdag 14. oktober 2099" in result.stdout
+    assert "*Regional yrkesmesse* (tiltak 1.7) · onsdag 14. oktober 2099" in result.stdout
+    assert (tmp_path / "data" / "bot.sqlite3").is_file()
+    again = subprocess.run([sys.executable, "-m", "bot", "ask", "datoer"], capture_output=True, text=True,
+                           cwd=tmp_path, env=env, timeout=60)  # fmt: skip
+    assert "onsdag 14. oktober 2099" in again.stdout
+
+
+def test_an_unwritable_database_falls_back_to_memory() -> None:
+    result = run("chat", stdin="/abonner\n/varsler\n", env={"DATABASE_URL": "sqlite:////proc/no/such/bot.sqlite3"})
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "note: cannot open the SQLite database" in result.stderr and "in-memory database" in result.stderr
+    assert "Denne chatten får nå påminnelser om alle milepæler" in result.stdout and "Påminnelser i denne chatten" in (
+        result.stdout
+    )
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """`ask … | head -1`: the reader stops early; no BrokenPipeError traceback, whatever the output."""
+    for args, stdin in ((["ask"], "sykkel\n" * 300), (["ask", "--json"], "buss\n" * 3000)):
+        with subprocess.Popen(
+            [sys.executable, "-m", "bot", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, cwd=REPO_DIR, env=environment(), text=True,
+        ) as process:  # fmt: skip
+            assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+            process.stdin.write(stdin)
+            process.stdin.close()
+            first = process.stdout.readline()
+            process.stdout.close()  # what `head -1` does after its line
+            errors = process.stderr.read()
+            code = process.wait(timeout=60)
+        assert first.strip(), args
+        assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
+        assert code == 0, args
+    shell = subprocess.run(
+        f"{sys.executable} -m bot ask 'hva sier avtalen om sykkel?' | head -1", shell=True, capture_output=True,
+        text=True, cwd=REPO_DIR, env=environment(), timeout=60,
+    )  # fmt: skip
+    assert shell.stdout.startswith("Dette sier avtalen om") and shell.stderr == ""
+
+
+def test_ask_answers_as_a_private_chat() -> None:
+    out = run("ask", "takk").stdout + run("ask", "4.1").stdout + run("ask", "3,2").stdout + run("ask", "hjelp").stdout
+    assert "Bare hyggelig" in out and "Avtalen har ikke noe tiltak 4.1" in out and "*Tiltak 3.2*" in out
+    assert "Slik bruker du meg" in out
+    records = [json.loads(line) for line in run("ask", "--json", stdin="hvem er partene?\n4.1\ntakk\n").stdout.split(
+        "\n") if line]  # fmt: skip
+    assert [[r["id"] for r in record["results"]] for record in records] == [
+        ["innledning", "likeverdige-parter"],
+        [],
+        [],
+    ]
 
 
 def test_no_command_without_a_token_opens_the_chat() -> None:

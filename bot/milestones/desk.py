@@ -16,10 +16,9 @@ from bot.milestones.dates import DEFAULT_LEADS, OSLO, DateError, Lead, format_da
 from bot.milestones.model import MILESTONE_ID, Milestone, merge
 from bot.milestones.planner import ALL, Delivery, next_occurrence
 from bot.render import Reply, cut, escape
-from bot.search.analysis import fold, term_key
+from bot.search.analysis import fold, term_key, tokenize
 from bot.storage import Actor, Change, Database
 
-_WHEN_WORDS = re.compile(r"\b(når|naar|kva tid|kvar tid|dato|datoen|datoer|tidspunkt|tidspunktet)\b", re.I)
 _LEAD_TOKEN = re.compile(r"^\d+\s*[a-zæøå]*$")
 
 
@@ -32,8 +31,59 @@ class CalendarFile:
     caption: str
 
 
-def is_when_question(text: str) -> bool:
-    return bool(_WHEN_WORDS.search(text))
+def _keys(*phrases: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(term_key(token.surface) for token in tokenize(phrase)) for phrase in phrases)
+
+
+# How people ask "when?" — bokmål, nynorsk, dialect, and typed without æøå (term keys fold æøå away).
+WHEN_PHRASES = _keys(
+    "når", "naar", "når tid", "kva tid", "kor tid", "kvar tid", "ka tid", "hvilken dato", "kva dato", "dato",
+    "datoen", "tidspunkt", "hvilken dag", "kva dag", "til hvilken tid", "hvor lenge til", "kor lenge til",
+    "hvor lang tid til", "kor lang tid til", "hvor mange dager til", "kor mange dagar til",
+)  # fmt: skip
+# "Where?" asks for the milestone's place, which its lines give beside the date; only with a milestone named.
+WHERE_PHRASES = _keys("hvor", "kor", "kvar", "hvilket sted", "kva stad", "sted", "stad")
+# What asks for the whole list: the milestones themselves, dates and the calendar.
+LIST_PHRASES = _keys(
+    "milepæl", "milepæler", "milepel", "milepeler", "milepal", "datoer", "datoene", "kalender", "kalenderen",
+    "arrangement", "arrangementer", "hendelser", "frister", "viktige datoer",
+)  # fmt: skip
+# Words that only qualify the list ("når er neste milepæl?", "hvilke datoer er satt?"): filler here.
+LIST_FILLER = _keys(
+    "neste", "kommende", "første", "fyrste", "satt", "fastsatt", "bestemt", "planlagt", "viktige",
+    "partnerskapets", "vårt", "oversikt", "liste", "arrangeres", "holdes",
+)  # fmt: skip
+
+
+def _find_phrases(keys: list[str], phrases: frozenset[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Where the phrases stand in the question's term keys: (start, end) spans, longest first."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    longest = max((len(phrase) for phrase in phrases), default=1)
+    while position < len(keys):
+        for length in range(min(longest, len(keys) - position), 0, -1):
+            if tuple(keys[position : position + length]) in phrases:
+                spans.append((position, position + length))
+                position += length
+                break
+        else:
+            position += 1
+    return spans
+
+
+@dataclass(frozen=True)
+class MilestoneQuestion:
+    """What a question says about milestones: which it names, whether it asks when (or where), or for the
+    list; and the question without those words, to search for whatever subject is left."""
+
+    named: tuple[Milestone, ...]
+    asks_when: bool
+    asks_list: bool
+    rest: str
+
+    @property
+    def about_milestones(self) -> bool:
+        return self.asks_when or self.asks_list
 
 
 def days_text(days: int) -> str:
@@ -41,24 +91,41 @@ def days_text(days: int) -> str:
 
 
 class MilestoneDesk:
-    def __init__(self, agreement: Agreement, shipped: tuple[Milestone, ...], database: Database | None) -> None:
+    def __init__(self, agreement: Agreement, shipped: tuple[Milestone, ...], database: Database) -> None:
         self.agreement = agreement
         self.shipped = shipped
         self.database = database
 
     # -- reading ---------------------------------------------------------------------------------------
     def current(self) -> list[Milestone]:
-        stored = self.database.stored_milestones() if self.database else []
-        return merge(self.shipped, stored)
+        return merge(self.shipped, self.database.stored_milestones())
 
     def find(self, name: str) -> Milestone | None:
-        """By id, or by a word of it as people inflect it ("yrkesmessa" finds yrkesmesse)."""
+        """By id or alias, as people inflect it ("yrkesmessa" finds yrkesmesse, "seremonien" the ceremony)."""
         wanted = fold(name.lower().strip())
-        wanted_key = term_key(wanted)
+        wanted_keys = tuple(term_key(token.surface) for token in tokenize(name))
         for milestone in self.current():
-            if wanted in (milestone.id, fold(milestone.id)) or wanted_key == term_key(milestone.id):
+            if wanted in (milestone.id, fold(milestone.id)) or wanted_keys in _names(milestone):
                 return milestone
         return None
+
+    def read_question(self, text: str) -> MilestoneQuestion:
+        """The milestones a question names (by id or alias, inflected), and whether it asks when or for the
+        list; `rest` is the question without the when- and list-words."""
+        tokens = tokenize(text)
+        keys = [term_key(token.surface) for token in tokens]
+        named: list[Milestone] = []
+        for milestone in self.current():
+            if _find_phrases(keys, _names(milestone)) and milestone not in named:
+                named.append(milestone)
+        when = _find_phrases(keys, WHEN_PHRASES)
+        where = _find_phrases(keys, WHERE_PHRASES) if named else []
+        listing = _find_phrases(keys, LIST_PHRASES)
+        if listing and not named:
+            listing += _find_phrases(keys, LIST_FILLER)
+        dropped = {i for start, end in when + where + listing for i in range(start, end)}
+        rest = " ".join(token.surface for i, token in enumerate(tokens) if i not in dropped)
+        return MilestoneQuestion(tuple(named), bool(when or where), bool(listing), rest)
 
     def describe_when(self, milestone: Milestone, now: datetime) -> str:
         event_at = next_occurrence(milestone, now)
@@ -96,12 +163,12 @@ class MilestoneDesk:
         lines += ["", texts.MILESTONES_FOOTER]
         return Reply("\n".join(lines))
 
-    def when_lines(self, measure_ids: list[str], now: datetime) -> list[str]:
-        """For "når er yrkesmessa?": the milestones of the measures the search found."""
+    def when_lines(self, measure_ids: list[str], now: datetime, named: tuple[Milestone, ...] = ()) -> list[str]:
+        """For "når er yrkesmessa?": the milestones named, else those of the measures the search found."""
+        chosen = list(named) or [m for m in self.current() if m.measure_id in measure_ids]
         lines: list[str] = []
-        for milestone in self.current():
-            if milestone.measure_id in measure_ids:
-                lines += self._lines(milestone, now)
+        for milestone in chosen:
+            lines += self._lines(milestone, now)
         return [texts.WHEN_HEADER, *lines] if lines else []
 
     def run(self, command: str, chat_id: int, args: str, now: datetime, actor: Actor | None = None) -> Reply:
@@ -183,7 +250,6 @@ class MilestoneDesk:
         return milestone, None, leads
 
     def subscribe(self, chat_id: int, args: str, now: datetime) -> Reply:
-        assert self.database is not None
         try:
             milestone, unknown, leads = self._split_args(args)
         except DateError as error:
@@ -202,7 +268,6 @@ class MilestoneDesk:
         return Reply("\n".join(lines))
 
     def unsubscribe(self, chat_id: int, args: str) -> Reply:
-        assert self.database is not None
         name = args.strip()
         if name:
             milestone = self.find(name)
@@ -216,7 +281,6 @@ class MilestoneDesk:
 
     def chat_reminders(self, chat_id: int, now: datetime) -> Reply:
         """/varsler: what this chat gets, and the next milestone it will hear about."""
-        assert self.database is not None
         subscriptions = self.database.subscriptions(chat_id)
         if not subscriptions:
             return Reply(texts.NOT_SUBSCRIBED)
@@ -244,7 +308,6 @@ class MilestoneDesk:
         self, milestone: Milestone, actor: Actor | None, now: datetime, action: str, old: str | None, new: str | None
     ) -> None:
         """Store an edit, with its line in the change log when someone in a chat made it."""
-        assert self.database is not None
         if actor is None:
             self.database.save_milestone(milestone)
             return
@@ -252,7 +315,6 @@ class MilestoneDesk:
 
     def set_date(self, args: str, now: datetime, actor: Actor | None = None) -> Reply:
         """/settdato <milepæl> <dato> [kl. tid]: set or move a milestone; a bad or past date changes nothing."""
-        assert self.database is not None
         name, _, when = args.strip().partition(" ")
         if not name or not when.strip():
             return Reply(texts.DATE_USAGE)
@@ -271,7 +333,6 @@ class MilestoneDesk:
 
     def add(self, args: str, actor: Actor | None = None, now: datetime | None = None) -> Reply:
         """/nymilepael <navn> <tiltak> <tittel>"""
-        assert self.database is not None
         parts = args.split(maxsplit=2)
         if len(parts) < 3:
             return Reply(texts.ADD_USAGE)
@@ -288,7 +349,6 @@ class MilestoneDesk:
         return Reply(texts.ADDED.format(title=escape(milestone.title), measure=escape(measure_id), id=milestone_id))
 
     def remove(self, args: str, actor: Actor | None = None, now: datetime | None = None) -> Reply:
-        assert self.database is not None
         name = args.strip()
         if not name:
             return Reply(texts.REMOVE_USAGE)
@@ -308,7 +368,6 @@ class MilestoneDesk:
 
     def rename(self, args: str, actor: Actor | None = None, now: datetime | None = None) -> Reply:
         """/endrenavn <milepæl> <ny tittel>: the title only; dates, subscriptions and delivery log stay."""
-        assert self.database is not None
         name, _, title = args.strip().partition(" ")
         title = " ".join(title.split())
         if not name or not title:
@@ -347,3 +406,8 @@ class MilestoneDesk:
             measure=escape(milestone.measure_id),
             text=escape(cut(measure.text, 200)[0]) if measure else "",
         )
+
+
+def _names(milestone: Milestone) -> frozenset[tuple[str, ...]]:
+    """A milestone's names as term-key phrases: its id, its title and its aliases."""
+    return _keys(milestone.id, milestone.title, *milestone.aliases)

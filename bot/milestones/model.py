@@ -29,6 +29,7 @@ class Milestone:
     recurrence: str = "yearly"
     starts_at: datetime | None = None  # the first (or only) occurrence, Oslo time; None = not set
     removed: bool = False
+    aliases: tuple[str, ...] = ()  # what staff call it besides its id ("messa", "seremonien"); shipped only
 
 
 def load_milestones(agreement: Agreement, path: Path = MILESTONES_FILE) -> tuple[Milestone, ...]:
@@ -58,6 +59,7 @@ def load_milestones(agreement: Agreement, path: Path = MILESTONES_FILE) -> tuple
             except ValueError:
                 raise date_node.fail("expected a date like 2027-10-14 09:00 (Europe/Oslo)") from None
         place = node.optional("place")
+        aliases_node = node.optional("aliases")
         milestones.append(
             Milestone(
                 id=milestone_id,
@@ -66,14 +68,17 @@ def load_milestones(agreement: Agreement, path: Path = MILESTONES_FILE) -> tuple
                 place=place.text() if place else None,
                 recurrence=recurrence_node.text(),
                 starts_at=starts_at,
+                aliases=tuple(alias.lower() for alias in aliases_node.texts()) if aliases_node else (),
             )
         )
     return tuple(milestones)
 
 
 def merge(shipped: tuple[Milestone, ...], stored: list[Milestone]) -> list[Milestone]:
-    """The milestones in force: stored rows override shipped ones by id; removed ones drop out."""
+    """The milestones in force: stored rows override shipped ones by id (keeping the shipped aliases, which
+    the database does not hold); removed ones drop out."""
     by_id = {milestone.id: milestone for milestone in shipped}
     for row in stored:
-        by_id[row.id] = replace(row)
+        known = by_id.get(row.id)
+        by_id[row.id] = replace(row, aliases=known.aliases if known else row.aliases)
     return [milestone for milestone in by_id.values() if not milestone.removed]

@@ -135,23 +135,27 @@ def build_application(
     data: BotData = application.bot_data
     data.assistant, data.database, data.settings = assistant, database, settings
     data.staff = StaffDesk(assistant, database)
-    if assistant.desk is not None:
-        data.reminders = ReminderService(application, assistant.desk, database, assistant.clock)
-        data.reminders.schedules.append(SummaryService(application, data.staff, database, settings, assistant.clock))
+    data.reminders = ReminderService(application, assistant.desk, database, assistant.clock)
+    data.reminders.schedules.append(SummaryService(application, data.staff, database, settings, assistant.clock))
 
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     new_message = filters.UpdateType.MESSAGE
-    milestone_names = [c.name for c in commands.MILESTONE_COMMANDS]
-    staff_names = [c.name for c in commands.STAFF_COMMANDS]
-    own_handler = [*milestone_names, *staff_names, commands.CALENDAR.name]
-    names = [c.name for c in commands.COMMANDS if c.name not in own_handler] + ["help"]
+
+    def ascii_names(group: tuple[commands.Command, ...]) -> list[str]:
+        """Names and aliases python-telegram-bot can match; "/søk" and "/milepæler" reach on_unknown_command."""
+        return [name for c in group for name in (c.name, *c.aliases) if name.isascii()]
+
+    milestone_names = ascii_names(commands.MILESTONE_COMMANDS)
+    staff_names = ascii_names(commands.STAFF_COMMANDS)
+    own_handler = (*commands.MILESTONE_COMMANDS, *commands.STAFF_COMMANDS, commands.CALENDAR)
+    names = ascii_names(tuple(c for c in commands.COMMANDS if c not in own_handler))
     application.add_handler(CommandHandler(names, handlers.on_command, filters=new_message))
     application.add_handler(CommandHandler(milestone_names, handlers.on_milestone_command, filters=new_message))
     application.add_handler(CommandHandler(staff_names, handlers.on_staff_command, filters=new_message))
     application.add_handler(CommandHandler(commands.CALENDAR.name, handlers.on_calendar_command, filters=new_message))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migration))
-    application.add_handler(MessageHandler(private & new_message & filters.COMMAND, handlers.on_unknown_command))
+    application.add_handler(MessageHandler(new_message & filters.COMMAND, handlers.on_unknown_command))
     application.add_handler(
         MessageHandler(
             private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGES, handlers.on_private_text

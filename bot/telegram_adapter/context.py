@@ -44,8 +44,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
     @property
     def desk(self) -> MilestoneDesk:
-        assert self.bot_data.assistant is not None and self.bot_data.assistant.desk is not None
-        return self.bot_data.assistant.desk
+        return self.assistant.desk
 
     @property
     def reminders(self) -> ReminderService:

@@ -164,7 +164,9 @@ async def on_milestone_command(update: Update, context: BotContext) -> None:
     if message is None or parsed is None:
         return
     name, args = parsed
-    command = next(c for c in commands.MILESTONE_COMMANDS if c.name == name)
+    command = commands.resolve(name)
+    if command is None or command not in commands.MILESTONE_COMMANDS:
+        return
     private = message.chat.type == "private"
     if not await may_run(command, message, context):
         refusal = (
@@ -174,9 +176,9 @@ async def on_milestone_command(update: Update, context: BotContext) -> None:
         )
         await send(message, Reply(refusal), quote=not private)
         return
-    reply = context.desk.run(name, message.chat.id, args, context.assistant.clock(), actor_of(message))
+    reply = context.desk.run(command.name, message.chat.id, args, context.assistant.clock(), actor_of(message))
     await send(message, reply, quote=not private)
-    if name != commands.REMINDERS.name:
+    if command is not commands.REMINDERS:
         context.reminders.reschedule()
 
 
@@ -220,9 +222,27 @@ async def on_migration(update: Update, context: BotContext) -> None:
 
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:
-    """A command we do not have, in a private chat: say so and point to /hjelp."""
-    if update.effective_message:
-        await send(update.effective_message, Reply(texts.UNKNOWN_COMMAND))
+    """A command Telegram's menu cannot hold ("/milepæler", "/søk": its names are ASCII) is run by its alias;
+    one we do not have gets a pointer to /hjelp in a private chat, and nothing in a group (it may be another
+    bot's)."""
+    message = update.effective_message
+    if message is None:
+        return
+    parsed = parse_command(message.text or "", context.bot.username)
+    command = commands.resolve(parsed[0]) if parsed else None
+    private = message.chat.type == "private"
+    if command is None:
+        if private:
+            await send(message, Reply(texts.UNKNOWN_COMMAND))
+        return
+    if command in commands.MILESTONE_COMMANDS:
+        await on_milestone_command(update, context)
+    elif command in commands.STAFF_COMMANDS:
+        await on_staff_command(update, context)
+    elif command is commands.CALENDAR:
+        await on_calendar_command(update, context)
+    else:
+        await on_command(update, context)
 
 
 # -- messages ----------------------------------------------------------------------------------------------
@@ -231,7 +251,7 @@ async def on_private_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    reply, answer = text_reply(context.assistant, message.text)
+    reply, answer = text_reply(context.assistant, message.text, context.bot.username)
     await send(message, reply)
     log_question(context, answer, message.text, "private")
 
@@ -265,7 +285,7 @@ async def on_group_text(update: Update, context: BotContext) -> None:
     if not question:
         await send(message, Reply(texts.EMPTY_QUESTION), quote=True)
         return
-    reply, answer = text_reply(context.assistant, question)
+    reply, answer = text_reply(context.assistant, question, context.bot.username)
     await send(message, reply, quote=True)
     log_question(context, answer, question, message.chat.type)
 

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, CallbackContext
 
+from bot.conversation import TERMINAL_CHAT_ID
 from bot.milestones.dates import OSLO
 from bot.milestones.desk import MilestoneDesk
 from bot.milestones.planner import Delivery, plan
@@ -76,7 +77,8 @@ class ReminderService:
         async with self._lock:
             now = self.clock()
             milestones = self.desk.current()
-            subscriptions = self.database.subscriptions()
+            # The terminal chat's subscriptions are its own to print (a database may be shared with it).
+            subscriptions = [s for s in self.database.subscriptions() if s.chat_id != TERMINAL_CHAT_ID]
             delivered = self.database.delivered((now - timedelta(days=400)).date())
             current = plan(milestones, subscriptions, delivered, now)
             for delivery in current.superseded:

@@ -20,6 +20,7 @@ from bot.milestones.dates import OSLO, Lead, parse_leads
 from bot.milestones.desk import CalendarFile, MilestoneDesk
 from bot.milestones.model import load_milestones
 from bot.render import Reply
+from bot.storage import open_database
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=OSLO)
 FAIR = datetime(2027, 10, 14, 13, 0, tzinfo=OSLO)
@@ -41,7 +42,7 @@ def desk(agreement: Agreement) -> MilestoneDesk:
         replace(fair, starts_at=FAIR, title=AWKWARD_TITLE, place=AWKWARD_PLACE, measure_id=longest_measure(agreement)),
         replace(ceremony, starts_at=CEREMONY),
     )
-    return MilestoneDesk(agreement, shipped, None)
+    return MilestoneDesk(agreement, shipped, open_database("sqlite:///:memory:"))
 
 
 def ics(desk: MilestoneDesk, now: datetime = NOW) -> bytes:
@@ -203,7 +204,7 @@ def test_a_calendar_rings_when_the_bot_would_remind(day: date, minutes: int, lea
 
 
 def test_without_a_date_it_says_so(agreement: Agreement) -> None:
-    desk = MilestoneDesk(agreement, load_milestones(agreement), None)
+    desk = MilestoneDesk(agreement, load_milestones(agreement), open_database("sqlite:///:memory:"))
     nothing = desk.calendar(NOW, None)
     assert isinstance(nothing, Reply) and "Ingen milepæler har dato" in nothing.html
     one = desk.calendar(NOW, None, "yrkesmesse")

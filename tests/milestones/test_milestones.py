@@ -12,7 +12,7 @@ from bot import commands
 from bot.datafile import DataFileError
 from bot.knowledge import Agreement
 from bot.milestones.dates import OSLO
-from bot.milestones.desk import MilestoneDesk, is_when_question
+from bot.milestones.desk import MilestoneDesk
 from bot.milestones.model import MILESTONES_FILE, load_milestones
 from bot.milestones.planner import ALL
 from bot.storage import Database, open_database
@@ -91,14 +91,22 @@ def test_subscribe_show_and_unsubscribe(desk: MilestoneDesk) -> None:
     assert "ingen milepæl som heter" in desk.subscribe(-7, "julebord", NOW).html
     html = desk.chat_reminders(-7, NOW).html
     assert "alle milepæler: 14 dager før, 1 dag før" in html and "Regional yrkesmesse: 2 timer før" in html
-    assert {s.milestone_id for s in desk.database.subscriptions(-7)} == {ALL, "yrkesmesse"}  # type: ignore[union-attr]
+    assert {s.milestone_id for s in desk.database.subscriptions(-7)} == {ALL, "yrkesmesse"}
     assert "slått av" in desk.unsubscribe(-7, "").html
     assert "abonnerer ikke" in desk.chat_reminders(-7, NOW).html
 
 
 def test_when_questions(desk: MilestoneDesk) -> None:
-    assert is_when_question("når er yrkesmessa?") and is_when_question("kva tid er seremonien")
-    assert not is_when_question("hva sier avtalen om sykkel")
+    asked = desk.read_question("Naar er yrkesmessa?")
+    assert asked.asks_when and [m.id for m in asked.named] == ["yrkesmesse"] and asked.rest == "er yrkesmessa"
+    asked = desk.read_question("kva tid er seremonien")
+    assert asked.asks_when and [m.id for m in asked.named] == ["fagbrevseremoni"]
+    asked = desk.read_question("når åpner svømmehallen?")
+    assert asked.asks_when and not asked.named and asked.rest == "åpner svømmehallen"
+    asked = desk.read_question("hvilke datoer er satt for neste milepæl?")
+    assert asked.asks_list and not asked.named
+    for text in ("hva sier avtalen om sykkel", "yrkesmessa", "hvor er sykkelveiene?"):
+        assert not desk.read_question(text).about_milestones, text
     assert "Regional yrkesmesse" in "\n".join(desk.when_lines(["1.7"], NOW))
     assert desk.when_lines(["3.2"], NOW) == []
 

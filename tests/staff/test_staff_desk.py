@@ -40,7 +40,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 @pytest.fixture
 def staff(agreement: Agreement, index: SearchIndex, database: Database) -> StaffDesk:
-    return StaffDesk(Assistant(agreement, index), database)
+    return StaffDesk(
+        Assistant(agreement, index, MilestoneDesk(agreement, load_milestones(agreement), database)), database
+    )
 
 
 def log(database: Database, text: str, answered: bool, at: datetime, top_id: str | None = None) -> None:
@@ -85,7 +87,9 @@ def test_taught_words_survive_a_restart_and_forgetting_removes_them(
     agreement: Agreement, index: SearchIndex, staff: StaffDesk, database: Database
 ) -> None:
     staff.teach(f"{WORD} = transportformer", ADMIN, NOW)
-    restarted = StaffDesk(Assistant(agreement, index), database)  # the shipped index, as a new process starts
+    restarted = StaffDesk(
+        Assistant(agreement, index, MilestoneDesk(agreement, load_milestones(agreement), database)), database
+    )  # the shipped index, as a new process starts
     assert found(restarted, WORD) == ["3.3"]
     assert "Glemt: «sparkesykkel» betyr ikke lenger «transportformer»" in restarted.forget(WORD, ADMIN, NOW).html
     assert found(restarted, WORD) == [] and database.taught_words() == []

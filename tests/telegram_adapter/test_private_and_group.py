@@ -107,3 +107,47 @@ async def test_inline_query(running: RunningBot) -> None:
     assert {"m:3.2", "m:3.3", "m:3.8"} <= {r["id"] for r in by_id["iq1"]}
     assert [r["id"] for r in by_id["iq2"]] == ["a:1", "a:2", "a:3"]
     assert all(r["input_message_content"]["parse_mode"] == "HTML" for r in by_id["iq1"])
+
+
+async def test_the_conversation_around_the_search(running: RunningBot) -> None:
+    telegram = running.telegram
+    for text in ("takk", "Tusen takk!", "takk skal du ha"):
+        assert (await telegram.ask(PRIVATE, text))["text"].startswith("Bare hyggelig"), text
+    for text in ("hjelp", "Hjelp meg", "hva kan du?"):
+        assert "@partnerbot sykkel" in (await telegram.ask(PRIVATE, text))["text"], text
+    for text in ("4.1", "tiltak 6.1", "3.9"):
+        assert "Avtalen har ikke noe tiltak" in (await telegram.ask(PRIVATE, text))["text"], text
+    assert (await telegram.ask(PRIVATE, "3,2"))["text"].startswith("<b>Tiltak 3.2</b>")
+    for text in ("naar er yrkesmessa?", "kva tid er messa", "dato for yrkesmessa"):
+        reply = await telegram.ask(PRIVATE, text)
+        assert "<b>Regional yrkesmesse</b> (tiltak 1.7) · dato ikke fastsatt" in reply["text"], text
+    for text in ("datoer", "neste milepæl", "/milepæler", "/Milepæler"):
+        assert "Navn i kommandoer: <code>yrkesmesse</code>" in (await telegram.ask(PRIVATE, text))["text"], text
+    reply = await telegram.ask(PRIVATE, "hvem er partene i avtalen?")
+    assert "Indre Østfold regionråd (IØR) og Viken fylkeskommune (Viken)" in reply["text"]
+    reply = await telegram.ask(PRIVATE, "hvor lenge varer avtalen?")
+    assert "perioden <b>2022-2023</b>" in reply["text"]
+    reply = await telegram.ask(PRIVATE, "Hva med VTU?")
+    assert reply["text"].startswith("Dette sier avtalen om <i>VTU</i>:")
+    area_buttons = [b["text"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+    assert area_buttons == ["Innsatsområde 3"]
+    assert (await telegram.ask(PRIVATE, "/tiltak 3.2"))["text"].count("Samferdsel og mobilitet") == 1
+    assert "kjenner jeg ikke" in (await telegram.ask(PRIVATE, "/tullæ"))["text"]
+    await running.telegram.wait_for(lambda: running.database.question_count()[0] >= 1)
+    logged = [row.label for row in running.database.unanswered(50)]
+    assert not {"takk", "hjelp", "4.1", "3,2"} & set(logged)  # thanks, help and numbers are not questions
+
+
+async def test_group_aliases_thanks_and_other_bots(running: RunningBot) -> None:
+    telegram = running.telegram
+    mention = [{"type": "mention", "offset": 0, "length": len("@partnerbot")}]
+    reply = await telegram.ask(GROUP, "@partnerbot takk!", chat_type="supergroup", entities=mention)
+    assert reply["text"].startswith("Bare hyggelig")
+    reply = await telegram.ask(GROUP, "/milepæler", chat_type="supergroup")
+    assert "Navn i kommandoer" in reply["text"] and reply["reply_parameters"]["message_id"]
+    telegram.send_text(GROUP, "/milepæler@annenbot", chat_type="supergroup")
+    telegram.send_text(GROUP, "/tull", chat_type="supergroup")
+    reply = await telegram.ask(GROUP, "/søk@partnerbot buss", chat_type="supergroup")
+    assert "Tiltak 3.4" in reply["text"]
+    await running.idle()
+    assert len(telegram.sent(GROUP)) == 3, [c.params["text"][:40] for c in telegram.sent(GROUP)]

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.assistant import Assistant
+from bot.conversation import TERMINAL_CHAT_ID
 from bot.milestones.dates import OSLO, Lead
 from bot.milestones.model import Milestone
 from bot.storage import open_database
@@ -115,6 +116,8 @@ async def test_reminder_due_while_down_is_sent_once_at_start(assistant: Assistan
     event = START + timedelta(days=3, hours=12)  # the 14- and 7-day reminders fell due while down
     database.save_milestone(Milestone("yrkesmesse", "Regional yrkesmesse", "1.7", "Indre Østfold", "yearly", event))
     database.subscribe(301, "yrkesmesse", (Lead(14, "d"), Lead(7, "d"), Lead(1, "d")), START - timedelta(days=30))
+    # The terminal chat's subscription in the same database: its reminders are the terminal's to print.
+    database.subscribe(TERMINAL_CHAT_ID, "yrkesmesse", (Lead(7, "d"),), START - timedelta(days=30))
     database.close()
 
     bot = await start_bot(assistant, tmp_path, clock=ManualClock(START))
@@ -124,6 +127,7 @@ async def test_reminder_due_while_down_is_sent_once_at_start(assistant: Assistan
         sent = reminders(bot.telegram, 301)
         assert len(sent) == 1 and "Regional yrkesmesse" in sent[0].params["text"]
         assert bot.database.delivery_statuses() == {"sent": 1, "superseded": 1}  # the 7-day one sent, not the 14
+        assert bot.telegram.sent(TERMINAL_CHAT_ID) == [] and bot.database.subscriptions(TERMINAL_CHAT_ID)
     finally:
         await stop_bot(bot)
 

@@ -1,0 +1,127 @@
+"""What a message is before it is a search: thanks, a call for help, a greeting, or a question about the
+agreement itself (its period, its parties, its purpose, its two parts).
+
+Each is recognised by its words as term keys (so inflections and text typed without æøå count) and only
+when nothing else is left in the message: "hvem er partene?" asks who the parties are, "hva skal partene
+gjøre med sykkelveiene?" is a question for the search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+
+from bot.search.analysis import term_key, tokenize
+
+
+def _keys(words: str) -> frozenset[str]:
+    """The term keys of the words in a space-separated list."""
+    return frozenset(term_key(token.surface) for token in tokenize(words))
+
+
+def _key_list(text: str) -> list[str]:
+    return [term_key(token.surface) for token in tokenize(text)]
+
+
+# -- thanks, help, greetings -----------------------------------------------------------------------------
+THANKS = _keys("takk takker takka tack thanks thank thx tusentakk")
+THANKS_FILLER = _keys(
+    "tusen mange hjertelig skal du ha for hjelpen hjelp svaret svar det så mye bra flott supert fint kjempe "
+    "kjempebra perfekt nydelig ok okei greit ja hei igjen dere deg you very much much alle tids"
+)
+HELP = _keys("hjelp hjelpe hjelpa help kommandoer kommando meny menyen bruksanvisning")
+HELP_FILLER = _keys(
+    "hei hallo kan du meg jeg eg deg trenger treng trengs litt med noe noko vær være så snill please takk "
+    "hvordan korleis åssen bruke bruker bruka virker verker fungerer funkar hva kva gjøre gjere spørre spørje "
+    "om kan jeg eg er finnes fins de dei som the bot boten"
+)
+HELP_PHRASES = (("hva", "kan", "du"), ("kva", "kan", "du"), ("hvordan", "bruk"), ("korleis", "bruk"))
+GREETINGS = _keys("hei hallo heisann hoi halla heia morn morna hi hello hey yo god morgen dag kveld")
+
+
+def is_thanks(text: str) -> bool:
+    """ "takk", "tusen takk", "takk skal du ha", "takk for hjelpen!" """
+    keys = _key_list(text)
+    return bool(keys) and any(k in THANKS for k in keys) and all(k in THANKS or k in THANKS_FILLER for k in keys)
+
+
+def is_help(text: str) -> bool:
+    """A bare "hjelp", "hjelp meg", "kan du hjelpe meg?", "hva kan du?", "hvordan bruker jeg deg?" """
+    keys = _key_list(text)
+    if not keys or not all(k in HELP or k in HELP_FILLER for k in keys):
+        return False
+    if any(k in HELP for k in keys):
+        return True
+    words = [token.surface for token in tokenize(text)]
+    return any(_contains(words, phrase) for phrase in HELP_PHRASES)
+
+
+def is_greeting(text: str) -> bool:
+    return any(key in GREETINGS for key in _key_list(text))
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
+    """The phrase's words in order, each a prefix of a word ("bruk" in "bruker")."""
+    position = 0
+    for word in words:
+        if position < len(phrase) and word.startswith(phrase[position]):
+            position += 1
+    return position == len(phrase)
+
+
+# -- questions about the agreement itself -----------------------------------------------------------------
+class Topic(Enum):
+    PERIOD = "period"
+    PARTIES = "parties"
+    PURPOSE = "purpose"
+    PARTS = "parts"
+    WHAT = "what"  # "hva er partnerskapsavtalen?", "hva handler avtalen om?"
+
+
+# Words that name the agreement (or the partnership) in a question about it.
+AGREEMENT = _keys(
+    "avtale avtalen avtala avtaler partnerskapsavtale partnerskapsavtalen partnerskapsavtala partnerskap "
+    "partnerskapet samarbeidsavtale samarbeidsavtalen denne vår dykkar dokka dokker gjeldende gjeldande "
+    "egentlig eigentleg nå no nye ny spesielle spesiell"
+)
+WHO = _keys("hvem kven hvilke hvilken hvilket kva")
+PARTY = _keys("part parter partene partane partner partnere partnerne partnarane aktører avtaleparter")
+SIGNED = _keys("inngått inngikk signert signerte underskrevet skrevet skreiv laget lagde står bak")
+PERIOD = _keys(
+    "periode perioden varer vare varighet lenge gyldig gyldighet gyldigheit utløper utløp slutter sluttdato "
+    "startdato starter begynner begynte fornyes fornyet fornying revideres revidert rullering"
+)
+# Words that ask about the period only beside a word of time: "når gjelder avtalen?" (not "hva gjelder …?").
+PERIOD_WITH_TIME = _keys("gjelder gjeld gjelde inngått inngikk slutt start går ut")
+TIME = _keys("når naar nar tid år årstall til fra frå fram frem lang")
+PURPOSE = _keys(
+    "formål formålet føremål føremålet hensikt hensikten hensikta mål målet målsetting målsettingen hvorfor "
+    "kvifor poeng poenget meningen meininga vitsen visjon visjonen"
+)
+PARTS = _keys("generell generelle spesiell spesielle deler delene del delen består inneholder to")
+WHAT = _keys("hva kva handler handlar om innhold innholdet inneholder inneheld fortell forklar sier seier")
+
+
+def agreement_topic(text: str, content_words: Iterable[str]) -> Topic | None:
+    """The topic of a question about the agreement itself, or None when the question has any other subject.
+
+    `content_words` are the question's words the search would look for (filler dropped); every one must
+    belong to the topic or name the agreement, so a question with a subject of its own goes to the search.
+    """
+    keys = set(_key_list(text))
+    rest = {term_key(word) for word in content_words} - AGREEMENT
+    names_agreement = bool(keys & AGREEMENT)
+    if keys & PARTY and rest <= PARTY | WHO and (keys & WHO or keys & _keys("avtaleparter")):
+        return Topic.PARTIES
+    if keys & WHO and keys & SIGNED and names_agreement and rest <= SIGNED | WHO:
+        return Topic.PARTIES
+    asks_period = keys & PERIOD or (keys & PERIOD_WITH_TIME and keys & TIME)
+    if asks_period and rest <= PERIOD | PERIOD_WITH_TIME | TIME and (names_agreement or keys & PERIOD):
+        return Topic.PERIOD
+    if keys & PURPOSE and rest <= PURPOSE and (names_agreement or keys & _keys("formål føremål hensikt")):
+        return Topic.PURPOSE
+    if keys & _keys("generell spesiell") and rest <= PARTS:
+        return Topic.PARTS
+    if names_agreement and not rest - WHAT and (keys & WHAT or keys <= AGREEMENT):
+        return Topic.WHAT
+    return None

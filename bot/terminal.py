@@ -1,0 +1,179 @@
+"""The terminal chat: a private chat with the bot whose user is a partnership admin, without Telegram.
+
+Everything a private chat can do works here — questions, buttons (typed as numbers), subscriptions, /varsler
+and the admin commands — and reminders this chat subscribed to are printed when they fall due, also while
+the chat waits for input. That needs two things at once, so the chat runs a small asyncio loop: a daemon
+thread reads lines (so `input()` keeps its line editing, and Ctrl-C or the end of input never waits on it),
+and the loop wakes for whichever comes first, a line or the next reminder. Checking only before each prompt
+would hold a reminder back until someone typed something.
+
+Subscriptions are kept under chat id 0 (`TERMINAL_CHAT_ID`), which no Telegram chat has: in a database the
+Telegram bot shares, it neither sends the terminal's reminders nor sees its chat as gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TextIO
+
+from bot import render, texts
+from bot.assistant import Assistant
+from bot.conversation import TERMINAL_CHAT_ID, respond_to_text
+from bot.milestones.planner import plan
+from bot.render import Button, Reply
+from bot.storage import Database
+
+PROMPT = "> "
+USERNAME = "partnerskapsbot"  # the bot's name in /hjelp's inline example; the terminal has no Telegram name
+MAX_WAIT = 60.0  # seconds: plan again at least this often (a date set by the Telegram bot, a clock change)
+QUIT = {"/slutt", "/quit", "/exit"}
+
+
+def terminal(reply: Reply) -> str:
+    """A reply as the terminal shows it: plain text, buttons numbered."""
+    lines = [render.plain(reply.html)]
+    buttons = [button for row in reply.buttons for button in row]
+    if buttons:
+        lines.append("  ".join(f"[{number}] {button.text}" for number, button in enumerate(buttons, 1)))
+    return "\n".join(lines)
+
+
+def line_editing() -> None:
+    """Arrow keys and history at the prompt, where the platform has readline (importing it is what turns
+    it on for `input()`)."""
+    if sys.stdin.isatty():
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401
+
+
+def typed_so_far() -> str:
+    """What the person has typed at the prompt but not yet sent (readline keeps it; "" without it)."""
+    readline = sys.modules.get("readline")
+    return str(readline.get_line_buffer()) if readline is not None else ""
+
+
+def read_input() -> str | None:
+    """One line typed at the prompt; None at the end of input (Ctrl-D, or the end of a pipe)."""
+    try:
+        return input(PROMPT)
+    except EOFError:
+        return None
+
+
+class TerminalChat:
+    def __init__(
+        self,
+        assistant: Assistant,
+        database: Database,
+        out: TextIO = sys.stdout,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.assistant = assistant
+        self.database = database
+        self.out = out
+        self.clock = clock or assistant.clock
+        self._buttons: list[Button] = []
+        self._waiting = False  # a prompt is showing: a reminder printed now redraws it
+        self._wake: asyncio.Event | None = None
+
+    def respond(self, line: str) -> str:
+        """The reply to one typed line, as text; a number presses that button of the last reply."""
+        line = line.strip()
+        if line.isdigit() and self._buttons:
+            number = int(line)
+            if not 1 <= number <= len(self._buttons):
+                return texts.CHAT_NO_SUCH_BUTTON
+            reply = self.assistant.on_button(self._buttons[number - 1].data)
+        else:
+            reply = respond_to_text(self.assistant, line, USERNAME, TERMINAL_CHAT_ID)
+        self._buttons = [button for row in reply.buttons for button in row]
+        return terminal(reply)
+
+    def deliver_due(self) -> datetime | None:
+        """Print the reminders due for this chat and log them as sent (once, as in Telegram); when the next
+        falls due."""
+        now = self.clock()
+        desk = self.assistant.desk
+        current = plan(
+            desk.current(),
+            self.database.subscriptions(TERMINAL_CHAT_ID),
+            self.database.delivered((now - timedelta(days=400)).date()),
+            now,
+        )
+        for delivery in current.superseded:
+            self.database.record_delivery(delivery.key, "superseded")
+        for delivery in current.due:
+            self._print(render.plain(desk.reminder_text(delivery, now)))
+            self.database.record_delivery(delivery.key, "sent")
+        return current.next_at
+
+    def poke(self) -> None:
+        """Plan again now (the clock moved, or another process changed the milestones)."""
+        if self._wake is not None:
+            self._wake.set()
+
+    def _print(self, text: str) -> None:
+        if self._waiting:  # below the prompt, then the prompt again with what was typed so far
+            self.out.write(f"\n{text}\n\n{PROMPT}{typed_so_far()}")
+        else:
+            self.out.write(f"{text}\n\n")
+        self.out.flush()
+
+    async def run(self, read_line: Callable[[], str | None] = read_input) -> None:
+        """Until /slutt or the end of input; `read_line` blocks in a thread of its own."""
+        loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        ready = threading.Event()  # the reply is printed: the reader may prompt for the next line
+        self._wake = asyncio.Event()
+
+        def reader() -> None:
+            while True:
+                ready.wait()
+                ready.clear()
+                try:
+                    line = read_line()
+                except KeyboardInterrupt:  # Ctrl-C at the prompt when the main thread is not the reader
+                    line = None
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+                if line is None:
+                    return
+
+        threading.Thread(target=reader, name="terminal-input", daemon=True).start()
+        self._waiting = True
+        ready.set()
+        next_line = asyncio.ensure_future(lines.get())
+        wake = asyncio.ensure_future(self._wake.wait())
+        try:
+            while True:
+                next_at = self.deliver_due()
+                delay = MAX_WAIT
+                if next_at is not None:
+                    delay = min(MAX_WAIT, max(0.0, (next_at - self.clock()).total_seconds()))
+                await asyncio.wait({next_line, wake}, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+                if wake.done():
+                    self._wake.clear()
+                    wake = asyncio.ensure_future(self._wake.wait())
+                if not next_line.done():
+                    continue
+                line = next_line.result()
+                self._waiting = False
+                if line is None:
+                    self.out.write("\n")
+                    break
+                if line.strip() in QUIT:
+                    break
+                if line.strip():
+                    self.out.write(self.respond(line) + "\n\n")
+                    self.out.flush()
+                next_line = asyncio.ensure_future(lines.get())
+                self._waiting = True
+                ready.set()
+        finally:
+            next_line.cancel()
+            wake.cancel()
+            self._wake = None
