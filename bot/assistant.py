@@ -22,6 +22,7 @@ from bot.render import (
     Reply,
     area_full,
     area_heading,
+    echo,
     escape,
     fit,
     measure_block,
@@ -163,7 +164,7 @@ class Assistant:
         if not isinstance(item, Measure):
             measures = self.agreement.measures
             return Reply(
-                texts.UNKNOWN_MEASURE.format(id=escape(raw_id.strip()), first=measures[0].id, last=measures[-1].id),
+                texts.UNKNOWN_MEASURE.format(id=echo(raw_id), first=measures[0].id, last=measures[-1].id),
                 ((Button(texts.BUTTON_CONTENTS, "c"),),),
             )
         buttons = [Button(texts.BUTTON_AREA.format(id=item.area_id), f"a:{item.area_id}")]
