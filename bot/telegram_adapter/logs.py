@@ -30,3 +30,8 @@ def configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # logs every URL, token included
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # At DEBUG, python-telegram-bot logs every update and every request whole: who wrote, their name, the
+    # question. The bot's own DEBUG lines (tracebacks of failures) hold none of that, so the libraries stay
+    # at INFO whatever LOG_LEVEL says.
+    for library in ("telegram", "httpcore", "aiolimiter"):
+        logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
