@@ -25,7 +25,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import EndPointNotFound, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -206,8 +206,9 @@ class Poller:
         while not self._stopping.is_set():
             try:
                 raw = await self._until_stopped(self._fetch(self.long_poll))
-            except InvalidToken as error:
-                raise PollingStopped(f"Telegram rejected TELEGRAM_BOT_TOKEN while polling ({error})", 2) from None
+            except (InvalidToken, EndPointNotFound) as error:  # 401 or 404 (`do_api_request` names it the latter)
+                reason = error.__cause__ if isinstance(error, EndPointNotFound) and error.__cause__ else error
+                raise PollingStopped(f"Telegram rejected TELEGRAM_BOT_TOKEN while polling ({reason})", 2) from None
             except TelegramError as error:  # network, 5xx, 409, 429, a reply that is not JSON
                 failures += 1
                 pause = min(30.0, 0.5 * 2**failures)

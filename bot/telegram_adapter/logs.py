@@ -35,3 +35,5 @@ def configure_logging(settings: Settings) -> None:
     # at INFO whatever LOG_LEVEL says.
     for library in ("telegram", "httpcore", "aiolimiter"):
         logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
+    # It logs an answer that is not JSON whole, with a traceback, at ERROR; the bot says it in one line.
+    logging.getLogger("telegram.request").setLevel(logging.CRITICAL)
