@@ -20,6 +20,14 @@ async def start(telegram: FakeTelegram, folder: Path, **settings: str) -> asynci
     return await start_bot_process(environment, folder, output=asyncio.subprocess.PIPE)
 
 
+async def stop(process: asyncio.subprocess.Process | None, telegram: FakeTelegram) -> None:
+    """Whatever happened, no bot process outlives its test (one that ignores SIGTERM is killed)."""
+    if process is not None and process.returncode is None:
+        process.kill()
+        await process.wait()
+    await telegram.stop()
+
+
 def answers(telegram: FakeTelegram) -> Counter[int]:
     return Counter(c.params["chat_id"] for c in telegram.sent() if "Tiltak" in c.params["text"])
 
@@ -29,8 +37,8 @@ async def test_sigkill_mid_burst_loses_no_question(tmp_path: Path) -> None:
     are handled, so the batch in flight comes again: none unanswered, at most BOT_CONCURRENCY answered twice."""
     telegram = FakeTelegram()
     await telegram.start()
-    telegram.slow["sendMessage"] = 0.05  # so the burst is still going when the kill comes
     process = None
+    telegram.slow["sendMessage"] = 0.05  # so the burst is still going when the kill comes
     try:
         process = await start(telegram, tmp_path)
         await telegram.wait_for(lambda: telegram.sent(method="setMyCommands"), timeout=30)
@@ -48,9 +56,7 @@ async def test_sigkill_mid_burst_loses_no_question(tmp_path: Path) -> None:
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.communicate(), 30)
     finally:
-        if process is not None and process.returncode is None:
-            process.kill()
-        await telegram.stop()
+        await stop(process, telegram)
     answered = answers(telegram)
     unanswered = len(chats) - len(answered)
     twice = sum(count - 1 for count in answered.values())
@@ -65,20 +71,17 @@ async def test_a_token_revoked_while_polling_exits_within_seconds(tmp_path: Path
     """Row 10: a 401 on getUpdates mid-run ends the process (non-zero, one line), not a deaf process."""
     telegram = FakeTelegram()
     await telegram.start()
+    process = None
     try:
         process = await start(telegram, tmp_path)
         await telegram.wait_for(lambda: telegram.sent(method="setMyCommands"), timeout=30)
         telegram.inject("getUpdates", 401, "Unauthorized")
         telegram.send_text(111, "buss")  # ends the long poll under way; the next one is refused
         started = time.monotonic()
-        try:
-            _, err = await asyncio.wait_for(process.communicate(), 15)
-        finally:
-            if process.returncode is None:
-                process.kill()
+        _, err = await asyncio.wait_for(process.communicate(), 15)
         exited_in = time.monotonic() - started
     finally:
-        await telegram.stop()
+        await stop(process, telegram)
     log = err.decode()
     print(f"exited {exited_in:.1f} s after the 401, code {process.returncode}")
     assert process.returncode == 2, log[-2000:]
@@ -92,6 +95,7 @@ async def test_sigterm_while_one_chat_waits_out_a_long_retry_after(tmp_path: Pat
     """Row 9: chat A under a 120 s 429; chat B is answered at once and SIGTERM stops the bot promptly."""
     telegram = FakeTelegram()
     await telegram.start()
+    process = None
     try:
         process = await start(telegram, tmp_path)
         await telegram.wait_for(lambda: telegram.sent(method="setMyCommands"), timeout=30)
@@ -104,14 +108,10 @@ async def test_sigterm_while_one_chat_waits_out_a_long_retry_after(tmp_path: Pat
         assert "Tiltak 3.6" in (await waiting).params["text"]
         process.send_signal(signal.SIGTERM)
         started = time.monotonic()
-        try:
-            _, err = await asyncio.wait_for(process.communicate(), 30)
-        finally:
-            if process.returncode is None:
-                process.kill()
+        _, err = await asyncio.wait_for(process.communicate(), 30)
         stopped_in = time.monotonic() - started
     finally:
-        await telegram.stop()
+        await stop(process, telegram)
     print(f"SIGTERM with a reply held back 120 s: stopped in {stopped_in:.1f} s")
     assert process.returncode == 0, err.decode()[-2000:]
     assert stopped_in < 5
@@ -122,12 +122,13 @@ async def test_getme_answering_malformed_json_is_one_line_and_exit_1(tmp_path: P
     """Row 15: no traceback, one clear line."""
     telegram = FakeTelegram()
     await telegram.start()
+    process = None
     telegram.malformed["getMe"] = 1
     try:
         process = await start(telegram, tmp_path)
         _, err = await asyncio.wait_for(process.communicate(), 30)
     finally:
-        await telegram.stop()
+        await stop(process, telegram)
     log = err.decode().strip()
     assert process.returncode == 1, log
     assert len(log.splitlines()) == 1 and "Traceback" not in log
