@@ -23,6 +23,7 @@ from bot.render import (
     area_full,
     area_heading,
     cut,
+    echo,
     escape,
     fit,
     measure_block,
@@ -294,7 +295,7 @@ class Assistant:
         if not isinstance(item, Measure):
             measures = self.agreement.measures
             return Reply(
-                texts.UNKNOWN_MEASURE.format(id=escape(raw_id.strip()), first=measures[0].id, last=measures[-1].id),
+                texts.UNKNOWN_MEASURE.format(id=echo(raw_id), first=measures[0].id, last=measures[-1].id),
                 (_CONTENTS_ROW,),
             )
         buttons = [Button(texts.BUTTON_AREA.format(id=item.area_id), callbacks.area(item.area_id))]

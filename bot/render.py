@@ -13,6 +13,7 @@ from bot.knowledge import Agreement, Area, Measure, Section
 MAX_MESSAGE = 4096  # Telegram's limit on a message's text, after entity parsing
 ANSWER_TEXT_LIMIT = 400  # a measure's text in an answer is cut here, with a button to read it all
 LIST_TEXT_LIMIT = 160  # in an area's list of measures
+ECHO_LIMIT = 80  # what someone typed, when a reply says it back
 
 
 @dataclass(frozen=True)
@@ -57,18 +58,128 @@ def cut(text: str, limit: int) -> tuple[str, bool]:
     return text[: position if position > limit // 2 else limit - 1].rstrip(" ,;:–-") + texts.SNIPPET_CUT, True
 
 
-def fit(lines: Sequence[str], limit: int = MAX_MESSAGE) -> str:
-    """Join whole lines (each valid HTML on its own) up to the limit, so a tag is never cut in half."""
-    kept: list[str] = []
+def fit(lines: Sequence[str]) -> str:
+    """Whole lines (each valid HTML on its own) joined; `pages` splits what is longer than a message."""
+    return "\n".join(lines)
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """What someone typed, said back: on one line, cut to `limit` characters, escaped."""
+    return escape(cut(" ".join(text.split()), limit)[0])
+
+
+# -- Telegram's length limit ---------------------------------------------------------------------------
+# Telegram counts a message after parsing its entities, in UTF-16 code units: "&lt;" is one, "😀" is two,
+# tags are none. `pages` is the one place that makes every message fit; the adapter sends each page.
+_TAG_OR_ENTITY = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*>|&(?:#x[0-9A-Fa-f]+|#\d+|[A-Za-z]+);")
+_PIECE = 64  # a run of text without a space is cut into pieces this long, so it can break anywhere
+
+
+@dataclass(frozen=True)
+class _Atom:
+    raw: str
+    size: int  # UTF-16 code units once parsed
+    tag: str = ""  # the tag's name, for a tag
+    closing: bool = False
+    separator: str = ""  # "\n" or " " where a page may break
+
+
+def units(text: str) -> int:
+    """Length in UTF-16 code units, as Telegram counts."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def _atoms(html_text: str) -> list[_Atom]:
+    atoms: list[_Atom] = []
+
+    def add_text(text: str) -> None:
+        for part in re.split(r"(\n| )", text):
+            if part in ("\n", " "):
+                atoms.append(_Atom(part, 1, separator=part))
+            else:
+                atoms.extend(
+                    _Atom(part[i : i + _PIECE], units(part[i : i + _PIECE])) for i in range(0, len(part), _PIECE)
+                )
+
+    last = 0
+    for match in _TAG_OR_ENTITY.finditer(html_text):
+        add_text(html_text[last : match.start()])
+        if match.group(2):
+            atoms.append(_Atom(match.group(), 0, match.group(2).lower(), bool(match.group(1))))
+        else:
+            atoms.append(_Atom(match.group(), units(html.unescape(match.group()))))
+        last = match.end()
+    add_text(html_text[last:])
+    return atoms
+
+
+def telegram_length(html_text: str) -> int:
+    """The message's length as Telegram counts it: after entity parsing, in UTF-16 code units."""
+    return sum(atom.size for atom in _atoms(html_text))
+
+
+def pages(html_text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """The message cut into messages Telegram accepts: at a line break if one is in the second half of a
+    page, else at a space, else anywhere; tags open at a cut are closed and opened again on the next page."""
+    if telegram_length(html_text) <= limit:
+        return [html_text]
+    result: list[str] = []
+    open_tags: list[_Atom] = []  # open where the current page starts
+    current: list[_Atom] = []
     size = 0
-    for line in lines:
-        extra = len(line) + (1 if kept else 0)
-        if size + extra > limit - 2:
-            kept.append(texts.SNIPPET_CUT)
-            break
-        kept.append(line)
-        size += extra
-    return "\n".join(kept)
+
+    def flush(upto: int, skip: int) -> None:
+        nonlocal current, open_tags, size
+        page, current = current[:upto], current[upto + skip :]
+        ending = list(open_tags)
+        for atom in page:
+            if atom.tag and not atom.closing:
+                ending.append(atom)
+            elif atom.tag and ending and ending[-1].tag == atom.tag:
+                ending.pop()
+        text = "".join(a.raw for a in open_tags) + "".join(a.raw for a in page)
+        text += "".join(f"</{a.tag}>" for a in reversed(ending))
+        if html.unescape(re.sub(r"<[^>]*>", "", text)).strip():
+            result.append(text)
+        open_tags = ending
+        while current and current[0].separator:  # a page never starts with blank space
+            current.pop(0)
+        size = sum(a.size for a in current)
+
+    for atom in _atoms(html_text):
+        if atom.size and size + atom.size > limit:
+            sizes, total = [], 0
+            for a in current:
+                total += a.size
+                sizes.append(total)
+            cut_at = None
+            for wanted in ("\n", " "):
+                cut_at = next(
+                    (
+                        i
+                        for i in range(len(current) - 1, 0, -1)
+                        if current[i].separator == wanted and sizes[i] > limit // 2
+                    ),
+                    None,
+                )
+                if cut_at is not None:
+                    break
+            if cut_at is None:
+                flush(len(current), 0)
+            else:
+                flush(cut_at, 1)
+        if atom.separator and not current:
+            continue
+        current.append(atom)
+        size += atom.size
+    flush(len(current), 0)
+    return result or [html_text]
+
+
+def first_page(html_text: str, limit: int = MAX_MESSAGE) -> str:
+    """Where only one message fits (an inline result): the first page, with "…" if there was more."""
+    split = pages(html_text, limit - units(texts.SNIPPET_CUT))
+    return split[0] + (texts.SNIPPET_CUT if len(split) > 1 else "")
 
 
 def measure_heading(agreement: Agreement, measure: Measure) -> str:

@@ -3,9 +3,11 @@
 It speaks the HTTP protocol python-telegram-bot speaks (form fields, non-strings JSON-encoded), long-polls
 getUpdates, records every call (uploaded files, as sendDocument's, with their bytes), and rejects what
 Telegram rejects: bad HTML, text over 4096 characters (a caption over 1024), callback data over 64 bytes,
-more than 50 inline results, a command menu for a chat it does not know. Faults are injected per method (429 with
-retry_after, 5xx), chats can block the bot (403) or migrate to a supergroup, and Telegram's flood limits
-(30 messages/s overall, 20 a minute per group) can be enforced.
+more than 50 inline results, a command menu for a chat it does not know. Faults are injected per method (429
+with retry_after, 5xx, 401, a body that is not JSON), a method can answer slowly (after it took effect, as a
+slow Telegram does), one chat can be held under a long 429, an update can come malformed, chats can block
+the bot (403) or migrate to a supergroup, and Telegram's flood limits (30 messages/s overall, 20 a minute per
+group) can be enforced.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .html_check import telegram_html_errors
+from .html_check import telegram_html_errors, utf16_len
 
 JSON_FIELDS = {
     "reply_markup", "results", "commands", "scope", "reply_parameters", "link_preview_options", "allowed_updates",
@@ -64,9 +66,12 @@ class FakeTelegram:
     faults: dict[str, deque[tuple[int, dict[str, Any]]]] = field(default_factory=lambda: defaultdict(deque))
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (method, description) of every 4xx we sent
     unknown_chats: set[int] = field(default_factory=set)  # "chat not found" (a user who never opened the bot)
+    slow: dict[str, float] = field(default_factory=dict)  # method → seconds it takes to answer (after acting)
+    malformed: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # method → answers not JSON
+    flooded_chats: dict[int, float] = field(default_factory=dict)  # chat → monotonic time its 429 ends
 
     def __post_init__(self) -> None:
-        self._updates: list[dict[str, Any]] = []
+        self._updates: list[tuple[int, dict[str, Any]]] = []  # (sequence, update): confirmed by offset
         self._update_ids = itertools.count(1)
         self._last_update_id = 0
         self._message_ids = itertools.count(1000)
@@ -109,25 +114,35 @@ class FakeTelegram:
         params = await self._params(request)
         call = Call(method, params, time.monotonic())
         try:
-            if self.faults[method]:
-                call.ok = False
-                status, body = self.faults[method].popleft()
-                self.rejected.append((method, body["description"]))
-                return web.json_response(body, status=status)
-            handler = getattr(self, f"_api_{method}", None)
-            if handler is None:
-                call.ok = False
-                return self._error(404, "Not Found: method not found", method)
-            try:
-                result = await handler(params)
-            except _ApiError as error:
-                call.ok = False
-                return self._error(error.status, error.description, method, error.parameters)
-            return web.json_response({"ok": True, "result": result})
+            response = await self._respond(method, params, call)
         finally:
             self.calls.append(call)
             self._new_call.set()
             self._new_call = asyncio.Event()
+        if self.slow.get(method):
+            await asyncio.sleep(self.slow[method])  # done already; only the answer is late
+        return response
+
+    async def _respond(self, method: str, params: dict[str, Any], call: Call) -> web.Response:
+        if self.malformed[method]:
+            self.malformed[method] -= 1
+            call.ok = False
+            return web.Response(text='{"ok": true, "result": {"id": 4242, "is_bot"', content_type="application/json")
+        if self.faults[method]:
+            call.ok = False
+            status, body = self.faults[method].popleft()
+            self.rejected.append((method, body["description"]))
+            return web.json_response(body, status=status)
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            call.ok = False
+            return self._error(404, "Not Found: method not found", method)
+        try:
+            result = await handler(params)
+        except _ApiError as error:
+            call.ok = False
+            return self._error(error.status, error.description, method, error.parameters)
+        return web.json_response({"ok": True, "result": result})
 
     @staticmethod
     async def _params(request: web.Request) -> dict[str, Any]:
@@ -167,9 +182,18 @@ class FakeTelegram:
 
     def push(self, update: dict[str, Any]) -> int:
         update_id = self._last_update_id = next(self._update_ids)
-        self._updates.append({"update_id": update_id, **update})
+        self._updates.append((update_id, {"update_id": update_id, **update}))
         self._new_update.set()
         return update_id
+
+    def push_malformed(self, update: dict[str, Any], update_id: Any = "not-a-number") -> None:
+        """An update whose `update_id` is not an integer; confirmed by the offset of any later update."""
+        self._updates.append((next(self._update_ids), {**update, "update_id": update_id}))
+        self._new_update.set()
+
+    def flood(self, chat_id: int, seconds: float) -> None:
+        """Every message to this chat is answered 429 with the time left as retry_after, for `seconds`."""
+        self.flooded_chats[chat_id] = time.monotonic() + seconds
 
     def chat(self, chat_id: int, chat_type: str = "private", title: str = "IØR-gruppa") -> dict[str, Any]:
         self._chat_types[chat_id] = chat_type
@@ -294,12 +318,12 @@ class FakeTelegram:
         timeout = float(params.get("timeout", 0) or 0)
         limit = int(params.get("limit", 100) or 100)
         self.acknowledged = max(self.acknowledged, offset - 1)
-        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        self._updates = [(seq, u) for seq, u in self._updates if seq >= offset]
         if not self._updates and timeout and not self._closing:
             self._new_update.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), timeout)
-        return [] if self._closing else self._updates[:limit]
+        return [] if self._closing else [u for _, u in self._updates[:limit]]
 
     def _check_text(self, text: str | None, parse_mode: str | None) -> None:
         if not text:
@@ -310,7 +334,7 @@ class FakeTelegram:
                 too_long = [e for e in errors if "too long" in e]
                 raise _ApiError(400, "Bad Request: message is too long" if too_long else
                                 f"Bad Request: can't parse entities: {errors[0]}")  # fmt: skip
-        elif len(text) > 4096:
+        elif utf16_len(text) > 4096:
             raise _ApiError(400, "Bad Request: message is too long")
 
     @staticmethod
@@ -339,6 +363,10 @@ class FakeTelegram:
         self._sent_at.append(now)
 
     def _target(self, chat_id: int) -> None:
+        flooded_until = self.flooded_chats.get(chat_id, 0.0)
+        if flooded_until > time.monotonic():
+            left = max(1, round(flooded_until - time.monotonic()))
+            raise _ApiError(429, f"Too Many Requests: retry after {left}", {"retry_after": left})
         if chat_id in self.migrated_chats:
             raise _ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
                             {"migrate_to_chat_id": self.migrated_chats[chat_id]})  # fmt: skip
@@ -393,6 +421,8 @@ class FakeTelegram:
         }
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any] | bool:
+        if "chat_id" in params:
+            self._target(int(params["chat_id"]))
         self._check_text(params.get("text"), params.get("parse_mode"))
         self._check_markup(params.get("reply_markup"))
         if "inline_message_id" in params:

@@ -26,7 +26,7 @@ class _Checker(HTMLParser):
             self.errors.append(f"can't find end tag corresponding to start tag / unexpected end tag {tag!r}")
 
     def handle_data(self, data: str) -> None:
-        self.length += len(data)
+        self.length += utf16_len(data)  # Telegram counts UTF-16 code units: an emoji is two
 
     def handle_entityref(self, name: str) -> None:
         if name not in {"lt", "gt", "amp", "quot"}:
@@ -34,7 +34,12 @@ class _Checker(HTMLParser):
         self.length += 1
 
     def handle_charref(self, name: str) -> None:
-        self.length += 1
+        code = int(name[1:], 16) if name[:1] in "xX" else int(name)
+        self.length += 2 if code > 0xFFFF else 1
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def telegram_html_errors(text: str) -> list[str]:

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.render import Button, cut, fit, mark, plain
+from bot.render import MAX_MESSAGE, Button, cut, echo, first_page, mark, pages, plain, telegram_length
 
-from .html_check import telegram_html_errors
+from .html_check import telegram_html_errors, utf16_len
 
 
 def test_mark_escapes_and_bolds_whole_words() -> None:
@@ -22,11 +25,68 @@ def test_cut_at_a_word_boundary() -> None:
     assert cut("kort", 12) == ("kort", False)
 
 
-def test_fit_never_exceeds_the_limit_nor_splits_a_line() -> None:
+def test_length_is_counted_as_telegram_counts() -> None:
+    assert telegram_length("<b>a</b> &lt;&amp;&gt; 😀") == 1 + 1 + 3 + 1 + 2  # tags nothing, entities one, emoji two
+    assert telegram_length("ø" * 10) == 10
+
+
+def test_pages_break_at_lines_and_keep_tags_whole() -> None:
     lines = [f"<b>{n}</b> " + "x" * 500 for n in range(20)]
-    joined = fit(lines)
-    assert len(joined) <= 4096 and joined.endswith("…")
-    assert telegram_html_errors(joined) == []
+    split = pages("\n".join(lines))
+    assert len(split) == 3 and all(telegram_html_errors(page) == [] for page in split)
+    assert all(page.startswith("<b>") for page in split)  # each page starts at a line: no line cut in two
+    assert "\n".join(split) == "\n".join(lines)
+
+
+def test_a_tag_open_at_a_cut_is_closed_and_opened_again() -> None:
+    split = pages("<i>" + "ord " * 3000 + "</i>")
+    assert len(split) == 3 and all(page.startswith("<i>") and page.endswith("</i>") for page in split)
+    assert all(telegram_html_errors(page) == [] for page in split)
+
+
+def test_emoji_count_twice() -> None:
+    text = "😀" * 3000  # 3,000 characters, 6,000 UTF-16 code units: too long for one message
+    split = pages(text)
+    assert len(split) == 2 and all(utf16_len(page) <= MAX_MESSAGE for page in split) and "".join(split) == text
+
+
+def test_first_page_for_where_only_one_message_fits() -> None:
+    text = first_page("\n".join(["<b>x</b> " + "y" * 1000] * 10))
+    assert text.endswith("…") and telegram_html_errors(text) == []
+    assert first_page("kort") == "kort"
+
+
+def test_echo_is_short_and_escaped() -> None:
+    assert echo("<b>" + "x" * 5000) == "&lt;b&gt;" + "x" * 76 + "…"
+    assert echo("  to\nlinjer ") == "to linjer"
+
+
+_HTML_PIECES = st.one_of(  # each piece valid Telegram HTML on its own
+    st.builds(lambda text: mark(text, []), st.text(max_size=200)),
+    st.sampled_from(["\n", " ", "&amp;", "&lt;", "😀", "ø" * 300, "x" * 5000, "ord " * 400]),
+    st.builds(
+        lambda tag, inner: f"<{tag}>{mark(inner, [])}</{tag}>",
+        st.sampled_from(["b", "i", "code"]),
+        st.text(max_size=3000),
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_HTML_PIECES, max_size=30))
+def test_any_message_is_paged_into_messages_telegram_accepts(pieces: list[str]) -> None:
+    html_text = "".join(pieces)
+    if not text_of(html_text).strip():
+        return
+    split = pages(html_text)
+    for page in split:
+        assert telegram_html_errors(page) == [], page[:200]
+    # nothing lost: the text is the same, but for blank space where a page was cut
+    assert "".join(text_of("".join(split)).split()) == "".join(text_of(html_text).split())
+
+
+def text_of(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", "", html_text))
 
 
 def test_button_data_is_bounded() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -39,9 +39,25 @@ def parse_datetime(text: str, now: datetime) -> datetime:
         date_text = cleaned[: time_match.start()].strip()
     day = _parse_date(date_text)
     moment = datetime.combine(day, time_part, tzinfo=OSLO)
+    _check_daylight_saving(moment)
     if moment <= now:
         raise DateError(f"{format_datetime(moment)} har allerede vært. Velg et tidspunkt fram i tid.")
     return moment
+
+
+def _check_daylight_saving(moment: datetime) -> None:
+    """A wall time the change to summer time skips, or the change back repeats, is refused with the reason."""
+    when = f"{format_date(moment)} kl. {moment.hour:02d}.{moment.minute:02d}".capitalize()
+    if moment.astimezone(UTC).astimezone(OSLO).replace(tzinfo=None) != moment.replace(tzinfo=None):
+        raise DateError(
+            f"{when} finnes ikke i norsk tid: klokka stilles da fram fra 02.00 til 03.00 (sommertid). "
+            "Velg et annet klokkeslett, for eksempel kl. 03.00."
+        )
+    if moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset():
+        raise DateError(
+            f"{when} finnes to ganger i norsk tid: klokka stilles da tilbake fra 03.00 til 02.00 (vintertid). "
+            "Velg et klokkeslett før kl. 02.00 eller fra kl. 03.00."
+        )
 
 
 def _parse_date(text: str) -> date:
@@ -57,12 +73,12 @@ def _parse_date(text: str) -> date:
         found = (int(written[3]), _month(written[2]), int(written[1]))
     if found is None:
         raise DateError(
-            f"Jeg forstår ikke datoen «{text}». Skriv for eksempel 14.10.2027 kl. 09.00 eller 14. oktober 2027."
+            f"Jeg forstår ikke datoen «{_echo(text)}». Skriv for eksempel 14.10.2027 kl. 09.00 eller 14. oktober 2027."
         )
     try:
         return date(*found)
     except ValueError:
-        raise DateError(f"Datoen «{text}» finnes ikke.") from None
+        raise DateError(f"Datoen «{_echo(text)}» finnes ikke.") from None
 
 
 def _year(text: str) -> int:
@@ -72,7 +88,7 @@ def _year(text: str) -> int:
 def _month(name: str) -> int:
     month = _MONTH_BY_PREFIX.get(name[:3])
     if month is None:
-        raise DateError(f"«{name}» er ikke en måned.")
+        raise DateError(f"«{_echo(name)}» er ikke en måned.")
     return month
 
 
@@ -131,32 +147,65 @@ class Lead:
 
 
 DEFAULT_LEADS = (Lead(14, "d"), Lead(1, "d"))
-_LEAD = re.compile(r"\d+\s*[a-zæøå]+")
+MAX_LEAD_DAYS = 366  # a reminder goes out at most a year before, whatever the unit
+_LEAD = re.compile(r"^(\d+)\s*(" + "|".join(sorted(_UNIT_BY_SPELLING, key=len, reverse=True)) + ")$")
+_LEAD_EXAMPLE = "Skriv for eksempel 14d 1d, 2t eller 30m."
+
+
+def looks_like_lead(word: str) -> bool:
+    """A word meant as a lead time ("14d", "-1d", "2t,"), right or wrong, rather than a milestone's name."""
+    return bool(re.match(r"^[-+−]?\d", word))
 
 
 def parse_leads(words: list[str]) -> tuple[Lead, ...]:
-    """ "14d 1d", "2 timer og 30 min", "30m" → leads, longest first; `DateError` for anything else."""
+    """ "14d 1d", "14d, 1d", "2 timer", "30m" → leads, longest first; `DateError` says what is wrong."""
     joined = " ".join(words).lower()
-    tokens = _LEAD.findall(joined)
-    leftover = [word for word in _LEAD.sub(" ", joined).replace(",", " ").split() if word != "og"]
-    if leftover or not tokens:
-        raise DateError(f"Jeg forstår ikke varslingstiden «{joined}». Skriv for eksempel 14d 1d, 2t eller 30m.")
     leads = set()
-    for token in tokens:
-        match = re.fullmatch(r"(\d{1,4})\s*([a-zæøå]+)", token)
-        unit = _UNIT_BY_SPELLING.get(match.group(2)) if match else None
-        if not match or unit is None or int(match.group(1)) == 0:
-            raise DateError(f"Jeg forstår ikke varslingstiden «{token}». Skriv for eksempel 14d, 2t eller 30m.")
-        lead = Lead(int(match.group(1)), unit)
-        if lead.unit == "d" and lead.amount > 366:
-            raise DateError("Varsel kan sendes høyst ett år før.")
-        leads.add(lead)
+    for token in re.split(r"\s*(?:,|\bog\b|\s(?=[-+−]?\d))\s*", joined.strip()):
+        if token:
+            leads.add(_parse_lead(token))
+    if not leads:
+        raise DateError(f"Jeg forstår ikke varslingstiden «{_echo(joined)}». {_LEAD_EXAMPLE}")
     return tuple(sorted(leads, key=lambda lead: -lead.minutes))
 
 
+def _parse_lead(token: str, *, within_a_year: bool = True) -> Lead:
+    shown = _echo(token)
+    if token[:1] in "-−":
+        raise DateError(f"Varslingstiden «{shown}» er negativ; den sier hvor lenge før milepælen varselet kommer.")
+    match = _LEAD.match(token.lstrip("+"))
+    if not match:
+        unit = re.sub(r"^[+]?\d+\s*", "", token)
+        if re.match(r"^[+]?\d+\s*$", token):
+            raise DateError(f"Varslingstiden «{shown}» mangler enhet: d (dager), t (timer) eller m (minutter).")
+        if re.match(r"^[+]?\d+\s*[a-zæøå]+$", token):
+            raise DateError(
+                f"Jeg kjenner ikke enheten «{_echo(unit)}» i «{shown}». Bruk d (dager), t (timer) eller m (minutter)."
+            )
+        raise DateError(f"Jeg forstår ikke varslingstiden «{shown}». {_LEAD_EXAMPLE}")
+    amount = int(match.group(1))
+    if amount == 0:
+        raise DateError(f"Varslingstiden «{shown}» er null; velg minst 1m.")
+    lead = Lead(amount, _UNIT_BY_SPELLING[match.group(2)])
+    if within_a_year and lead.minutes > MAX_LEAD_DAYS * LEAD_UNITS["d"].minutes:
+        raise DateError(
+            f"Varslingstiden «{shown}» er mer enn ett år; varsel kan sendes høyst {MAX_LEAD_DAYS} dager før."
+        )
+    return lead
+
+
+def _echo(text: str) -> str:
+    """Input said back in an error, cut short (a message has room for 4,096 characters)."""
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def parse_lead_list(text: str) -> tuple[Lead, ...]:
-    """The stored form ("14d,1d") back to leads."""
-    return parse_leads(text.split(",")) if text else DEFAULT_LEADS
+    """The stored form ("14d,1d") back to leads; a lead stored before the one-year bound still reads."""
+    if not text:
+        return DEFAULT_LEADS
+    leads = {_parse_lead(token.strip(), within_a_year=False) for token in text.split(",") if token.strip()}
+    return tuple(sorted(leads, key=lambda lead: -lead.minutes))
 
 
 def next_yearly(moment: datetime, after: datetime) -> datetime:

@@ -5,21 +5,27 @@ Pure Python over the database; the Telegram adapter decides who is an admin and 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import commands, texts
 from bot.knowledge import Agreement
 from bot.milestones.calendar import calendar_bytes, milestone_event
-from bot.milestones.dates import DEFAULT_LEADS, OSLO, DateError, Lead, format_datetime, parse_datetime, parse_leads
+from bot.milestones.dates import (
+    DEFAULT_LEADS,
+    OSLO,
+    DateError,
+    Lead,
+    format_datetime,
+    looks_like_lead,
+    parse_datetime,
+    parse_leads,
+)
 from bot.milestones.model import MILESTONE_ID, Milestone, merge
 from bot.milestones.planner import ALL, Delivery, next_occurrence
-from bot.render import Reply, cut, escape
+from bot.render import Reply, cut, echo, escape
 from bot.search.analysis import fold, term_key, tokenize
 from bot.storage import Actor, Change, Database
-
-_LEAD_TOKEN = re.compile(r"^\d+\s*[a-zæøå]*$")
 
 
 @dataclass(frozen=True)
@@ -241,7 +247,7 @@ class MilestoneDesk:
         """ "[milepæl] [lead …]" → (milestone or None for all, an unknown name if any, leads)."""
         words = args.split()
         milestone = None
-        if words and not _LEAD_TOKEN.match(words[0]):
+        if words and not looks_like_lead(words[0]):
             milestone = self.find(words[0])
             if milestone is None:
                 return None, words[0], ()
@@ -255,7 +261,7 @@ class MilestoneDesk:
         except DateError as error:
             return Reply(escape(str(error)) + "\n" + texts.SUBSCRIBE_USAGE)
         if unknown:
-            return Reply(texts.UNKNOWN_MILESTONE.format(name=escape(unknown)))
+            return Reply(texts.UNKNOWN_MILESTONE.format(name=echo(unknown)))
         self.database.subscribe(chat_id, milestone.id if milestone else ALL, leads, now)
         lead_text = escape(", ".join(lead.describe() for lead in leads))
         if milestone:
@@ -272,7 +278,7 @@ class MilestoneDesk:
         if name:
             milestone = self.find(name)
             if milestone is None:
-                return Reply(texts.UNKNOWN_MILESTONE.format(name=escape(name)))
+                return Reply(texts.UNKNOWN_MILESTONE.format(name=echo(name)))
             removed = self.database.unsubscribe(chat_id, milestone.id)
             if removed:
                 return Reply(texts.UNSUBSCRIBED_ONE.format(title=escape(milestone.title)))
@@ -320,7 +326,7 @@ class MilestoneDesk:
             return Reply(texts.DATE_USAGE)
         milestone = self.find(name)
         if milestone is None:
-            return Reply(texts.UNKNOWN_MILESTONE.format(name=escape(name)))
+            return Reply(texts.UNKNOWN_MILESTONE.format(name=echo(name)))
         try:
             starts_at = parse_datetime(when, now)
         except DateError as error:
@@ -338,9 +344,9 @@ class MilestoneDesk:
             return Reply(texts.ADD_USAGE)
         milestone_id, measure_id, title = parts[0].lower(), parts[1], parts[2].strip()
         if not MILESTONE_ID.match(milestone_id):
-            return Reply(texts.ADD_BAD_ID.format(id=escape(milestone_id)))
+            return Reply(texts.ADD_BAD_ID.format(id=echo(milestone_id)))
         if self.agreement.measure(measure_id) is None:
-            return Reply(texts.ADD_BAD_MEASURE.format(measure=escape(measure_id)))
+            return Reply(texts.ADD_BAD_MEASURE.format(measure=echo(measure_id)))
         if self.find(milestone_id) is not None:
             return Reply(texts.ADD_EXISTS.format(id=escape(milestone_id)))
         milestone = Milestone(milestone_id, cut(title, 100)[0], measure_id)
@@ -354,7 +360,7 @@ class MilestoneDesk:
             return Reply(texts.REMOVE_USAGE)
         milestone = self.find(name)
         if milestone is None:
-            return Reply(texts.UNKNOWN_MILESTONE.format(name=escape(name)))
+            return Reply(texts.UNKNOWN_MILESTONE.format(name=echo(name)))
         old = f"{milestone.title} (tiltak {milestone.measure_id})"
         self._save(
             replace(milestone, removed=True),

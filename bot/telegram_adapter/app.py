@@ -1,10 +1,19 @@
-"""The application: handlers assembled, command menus registered, and `python -m bot run`."""
+"""The application: handlers assembled, command menus registered, and `python -m bot run`.
+
+`python -m bot run` polls with its own loop (`Poller`) instead of python-telegram-bot's Updater, which
+acknowledges every update it has fetched on its next getUpdates, handled or not, so a kill lost them all.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import (
@@ -21,7 +30,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, InvalidToken, NetworkError
+from telegram.error import BadRequest, EndPointNotFound, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -33,6 +42,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot import commands
 from bot.assistant import Assistant, load_assistant
@@ -45,9 +55,30 @@ from bot.telegram_adapter.context import BotContext, BotData
 from bot.telegram_adapter.limits import MessageRateLimiter
 from bot.telegram_adapter.logs import configure_logging, keep_the_token_out_of_library_logs
 from bot.telegram_adapter.reminders import FANOUT_CONCURRENCY, ReminderService
+from bot.telegram_adapter.retry import with_retries
 from bot.telegram_adapter.summaries import SummaryService
 
 logger = logging.getLogger("bot")
+# getUpdates is called through `do_api_request` to see each update raw (one malformed update must not take
+# the whole batch with it); python-telegram-bot would warn that `get_updates` exists.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds. Telegram answers most calls in well under a second but now and then takes 10 s or more;
+    python-telegram-bot's default of 5 s read a slow "ok" as a failure and sent the answer again."""
+
+    connect: float = 10.0
+    read: float = 30.0
+    write: float = 30.0
+    pool: float = 10.0
+    long_poll: float = 10.0  # how long one getUpdates waits for news; the read timeout comes on top
+
+
+TIMEOUTS = Timeouts()
+STOP_GRACE = 3.0  # seconds a stop waits for the updates being handled; the rest are handled after a restart
+ALLOWED_UPDATES = list(Update.ALL_TYPES)
 
 
 # -- the application ---------------------------------------------------------------------------------------
@@ -110,21 +141,29 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
 
 
 def build_application(
-    settings: Settings, assistant: Assistant, database: Database
+    settings: Settings, assistant: Assistant, database: Database, timeouts: Timeouts = TIMEOUTS
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The python-telegram-bot application with every handler; `run_polling` or a test drives it."""
+    """The python-telegram-bot application with every handler; a `Poller` (or a test) feeds it updates."""
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
+        .updater(None)  # `Poller` fetches and acknowledges
         .token(settings.require_token())
         .base_url(settings.api_base_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True), tzinfo=OSLO)
         )
-        # Updates at once (BOT_CONCURRENCY). More is slower: httpcore spends its time matching requests to
-        # connections (the figures are in the README).
-        .concurrent_updates(settings.concurrency)
+        # Updates are handled BOT_CONCURRENCY at once (the `Poller`'s batch). More is slower: httpcore spends
+        # its time matching requests to connections (measured: 256 gave 177 updates/s, 16 gave 262; README).
         .connection_pool_size(max(settings.concurrency, FANOUT_CONCURRENCY))
+        .connect_timeout(timeouts.connect)
+        .read_timeout(timeouts.read)
+        .write_timeout(timeouts.write)
+        .pool_timeout(timeouts.pool)
+        .get_updates_connect_timeout(timeouts.connect)
+        .get_updates_read_timeout(timeouts.read)
+        .get_updates_write_timeout(timeouts.write)
+        .get_updates_pool_timeout(timeouts.pool)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -173,9 +212,179 @@ def build_application(
     return application
 
 
+# -- polling -----------------------------------------------------------------------------------------------
+class PollingStopped(Exception):
+    """Polling cannot go on (the token was revoked, or something no retry will mend)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class Poller:
+    """getUpdates in batches of `batch`, each handled before the next getUpdates acknowledges it.
+
+    Telegram keeps an update until a getUpdates asks for a higher offset. So a process killed mid-batch gets
+    that batch again after a restart: no update is lost, and at most `batch` (BOT_CONCURRENCY) are handled
+    twice (those answered before the kill). Network trouble and 5xx are retried with a growing pause; a 401
+    (token revoked) stops polling for good, and so does an error no retry can mend, so that the process exits
+    instead of living on deaf. An update that cannot be read is skipped with one log line.
+    """
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        batch: int,
+        long_poll: float = TIMEOUTS.long_poll,
+        allowed_updates: Sequence[str] = ALLOWED_UPDATES,
+    ) -> None:
+        self.application = application
+        self.batch = batch
+        self.long_poll = long_poll
+        self.allowed_updates = list(allowed_updates)
+        self.offset: int | None = None
+        self._stopping = asyncio.Event()
+        self._skipped: set[str] = set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        """Poll until `stop`; raises `PollingStopped` when polling cannot go on."""
+        failures = 0
+        while not self._stopping.is_set():
+            try:
+                raw = await self._until_stopped(self._fetch(self.long_poll))
+            except (InvalidToken, EndPointNotFound) as error:  # 401 or 404 (`do_api_request` names it the latter)
+                reason = error.__cause__ if isinstance(error, EndPointNotFound) and error.__cause__ else error
+                raise PollingStopped(f"Telegram rejected TELEGRAM_BOT_TOKEN while polling ({reason})", 2) from None
+            except TelegramError as error:  # network, 5xx, 409, 429, a reply that is not JSON
+                failures += 1
+                pause = min(30.0, 0.5 * 2**failures)
+                logger.warning("getUpdates failed (%s); trying again in %.0f s", _describe(error), pause)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), pause)
+                continue
+            except Exception as error:
+                raise PollingStopped(f"polling failed and cannot go on: {_describe(error)}", 1) from error
+            if raw is None:
+                break
+            failures = 0
+            updates = self._read(raw)
+            if updates:
+                await self._handle(updates)
+        await self._acknowledge()
+
+    async def _until_stopped(self, call: Any) -> Any:
+        """The call's result, or None as soon as `stop` is called (the long poll is abandoned)."""
+        fetch = asyncio.ensure_future(call)
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if fetch.done():
+            stopping.cancel()
+            return fetch.result()
+        fetch.cancel()
+        with contextlib.suppress(asyncio.CancelledError, TelegramError):
+            await fetch
+        return None
+
+    async def _fetch(self, long_poll: float) -> Any:
+        data: dict[str, Any] = {"timeout": long_poll, "limit": self.batch, "allowed_updates": self.allowed_updates}
+        if self.offset is not None:
+            data["offset"] = self.offset
+        bot = self.application.bot
+        read_timeout = (bot.request.read_timeout or TIMEOUTS.read) + long_poll  # as `get_updates` computes it
+        return await bot.do_api_request("getUpdates", api_kwargs=data, read_timeout=read_timeout)
+
+    def _read(self, raw: Any) -> list[Update]:
+        """The updates of one answer; one that is not a Bot API update is skipped with one log line."""
+        if not isinstance(raw, list):
+            logger.warning("getUpdates answered something that is not a list of updates; ignored")
+            return []
+        updates = []
+        for item in raw:
+            update_id = item.get("update_id") if isinstance(item, dict) else None
+            if not isinstance(update_id, int) or isinstance(update_id, bool):
+                key = repr(update_id)[:40]
+                if key not in self._skipped:
+                    self._skipped.add(key)
+                    logger.warning("skipped an update whose update_id is not an integer (%s)", type(update_id).__name__)
+                continue
+            self.offset = max(self.offset or 0, update_id + 1)
+            try:
+                updates.append(Update.de_json(item, self.application.bot))
+            except Exception as error:
+                logger.warning("skipped update %d: it cannot be read (%s)", update_id, _describe(error))
+        return updates
+
+    async def _handle(self, updates: list[Update]) -> None:
+        """Handle a batch; on `stop`, wait `STOP_GRACE` for it, then give up the rest (and do not acknowledge
+        them: they come again after the restart)."""
+        tasks = [asyncio.ensure_future(self.application.process_update(update)) for update in updates]
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        await asyncio.wait({*tasks, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        pending = [task for task in tasks if not task.done()]
+        while pending and not stopping.done():
+            await asyncio.wait({*pending, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            pending = [task for task in tasks if not task.done()]
+        stopping.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=STOP_GRACE)
+        unfinished = [update.update_id for update, task in zip(updates, tasks, strict=True) if not task.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if unfinished:
+            self.offset = min(unfinished)
+            logger.warning(
+                "stopping: %d updates not handled; Telegram sends them again after a restart", len(unfinished)
+            )
+
+    async def _acknowledge(self) -> None:
+        """Tell Telegram what was handled, so a restart does not handle it again."""
+        if self.offset is None:
+            return
+        with contextlib.suppress(TelegramError, OSError, TimeoutError):
+            data = {"offset": self.offset, "limit": 1, "timeout": 0}
+            await asyncio.wait_for(self.application.bot.do_api_request("getUpdates", api_kwargs=data), STOP_GRACE)
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error)
+    return text if text.startswith(type(error).__name__) else f"{type(error).__name__}: {text}"
+
+
+async def serve(application: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> int:
+    """Run until SIGTERM/SIGINT (exit 0) or until polling stops for good (exit 1 or 2, within seconds)."""
+    loop = asyncio.get_running_loop()
+    poller = Poller(application, settings.concurrency)
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signal_number, poller.stop)
+    exit_code = 0
+    await application.initialize()
+    try:
+        await with_retries(lambda: application.bot.delete_webhook(), idempotent=True)  # polling needs none set
+        await post_init(application)
+        await application.start()
+        try:
+            await poller.run()
+        except PollingStopped as error:
+            logger.critical("%s; exiting so the process manager restarts the bot or alerts", error)
+            print(f"error: {error}", file=sys.stderr)
+            exit_code = error.exit_code
+        finally:
+            await handlers.close()
+            await application.stop()
+    finally:
+        await application.shutdown()
+        await post_shutdown(application)
+    return exit_code
+
+
 def run() -> int:
     """`python -m bot run`: poll Telegram until SIGTERM/SIGINT. Bad settings, broken data, no database or a
-    rejected token raise `OperatorError` (the CLI prints it and exits 2); an unreachable Bot API exits 1."""
+    rejected token raise `OperatorError` (the CLI prints it and exits 2); an unreachable Bot API, or polling
+    that stops for good, exits 1."""
     settings = load_settings()
     settings.require_token()
     configure_logging(settings)
@@ -190,13 +399,22 @@ def run() -> int:
         database.close()
         print(f"error: cannot reach the Bot API at {settings.api_base_url}: {type(error).__name__}", file=sys.stderr)
         return 1
-    asyncio.set_event_loop(asyncio.new_event_loop())  # asyncio.run closed the last one
-    application = build_application(settings, assistant, database)
+    except (TelegramError, KeyError, TypeError, ValueError) as error:  # an answer that is not the Bot API's
+        database.close()
+        print(
+            f"error: the Bot API at {settings.api_base_url} answered getMe with something that is not a Bot API "
+            f"reply ({_describe(error)})",
+            file=sys.stderr,
+        )
+        return 1
+
+    async def main() -> int:
+        return await serve(build_application(settings, assistant, database), settings)
+
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=3)
+        return asyncio.run(main())
     finally:
         database.close()
-    return 0
 
 
 async def check_token(settings: Settings) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from typing import Any
 
 from telegram import (
     Bot,
@@ -22,17 +23,17 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 
 from bot import callbacks, commands, texts
 from bot.assistant import Answer
 from bot.conversation import command_reply, parse_command, text_reply
 from bot.milestones.desk import CalendarFile
-from bot.render import Reply
+from bot.render import Reply, first_page, pages
 from bot.settings import Settings
 from bot.storage import Actor
 from bot.telegram_adapter.context import BotContext
-from bot.telegram_adapter.retry import with_retries
+from bot.telegram_adapter.retry import Later, seconds, uncertain, with_retries
 
 logger = logging.getLogger("bot")
 
@@ -46,8 +47,49 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
+_LATER = Later()  # replies Telegram asked to hold back (a long 429 for their chat); `app` closes it
+
+
 async def send(message: Message, reply: Reply, *, quote: bool = False) -> None:
-    await with_retries(lambda: message.reply_html(reply.html, reply_markup=keyboard(reply), do_quote=quote))
+    """The reply, as many messages as Telegram's length limit needs (the buttons under the last one).
+
+    A send that timed out after it went out is not sent again: it may well have arrived, and a repeated
+    answer (or a "Beklager" after a good one) is worse than a late one. A long 429 for this chat holds the
+    rest of the reply back in the background, so the handler (and every other chat) goes on.
+    """
+    split = pages(reply.html)
+    for number, html_text in enumerate(split):
+        last = number == len(split) - 1
+        markup = keyboard(reply) if last else None
+        quoted = quote and number == 0
+
+        def call(
+            html_text: str = html_text, markup: InlineKeyboardMarkup | None = markup, quoted: bool = quoted
+        ) -> Any:
+            return message.reply_html(html_text, reply_markup=markup, do_quote=quoted)
+
+        try:
+            await with_retries(call)
+        except RetryAfter as error:
+            logger.warning("Telegram holds this chat back for %.0f s; the reply waits", seconds(error.retry_after))
+            for rest in [call, *(_page_call(message, reply, split, later) for later in range(number + 1, len(split)))]:
+                _LATER.send(seconds(error.retry_after), rest)
+            return
+        except TelegramError as error:
+            if uncertain(error):
+                logger.warning("a reply timed out after it was sent; it may have arrived, so it is not sent again")
+                return
+            raise
+
+
+async def close() -> None:
+    """At shutdown: give up the replies still held back, so a long 429 never delays stopping."""
+    await _LATER.close()
+
+
+def _page_call(message: Message, reply: Reply, split: list[str], number: int) -> Any:
+    markup = keyboard(reply) if number == len(split) - 1 else None
+    return lambda: message.reply_html(split[number], reply_markup=markup)
 
 
 async def send_calendar(
@@ -104,7 +146,7 @@ async def is_admin_of(chat_id: int, message: Message, context: BotContext) -> bo
         return False
     user_id = message.from_user.id
     try:
-        member = await with_retries(lambda: context.bot.get_chat_member(chat_id, user_id))
+        member = await with_retries(lambda: context.bot.get_chat_member(chat_id, user_id), idempotent=True)
     except BadRequest as error:  # the bot is not in that chat, or the chat is gone
         logger.warning("cannot look up a member of chat %s: %s", chat_id, error)
         return False
@@ -302,7 +344,10 @@ async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    await with_retries(lambda: query.answer())
+    try:
+        await with_retries(lambda: query.answer(), idempotent=True)
+    except BadRequest as error:  # "query is too old": the spinner is gone anyway; the content still counts
+        logger.info("a button press could not be acknowledged (%s); showing its content anyway", error)
     data = query.data or ""
     action = callbacks.parse(data)
     if isinstance(action, callbacks.AddToCalendar):  # a file below the list, which stays as it is
@@ -318,8 +363,10 @@ async def on_button(update: Update, context: BotContext) -> None:
         reply = context.staff.statistics_page(data) if allowed else Reply(texts.STAFF_ONLY)
     else:
         reply = context.assistant.on_button(data)
+    split = pages(reply.html)
+    first = Reply(split[0], reply.buttons if len(split) == 1 else ())
     try:
-        await with_retries(lambda: query.edit_message_text(reply.html, reply_markup=keyboard(reply)))
+        await with_retries(lambda: query.edit_message_text(first.html, reply_markup=keyboard(first)), idempotent=True)
     except BadRequest as error:
         if "not modified" in str(error).lower():
             return
@@ -327,6 +374,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             await send(query.message, reply)  # too old to edit: answer below it instead
             return
         raise
+    if len(split) > 1 and isinstance(query.message, Message):  # the rest below it
+        await send(query.message, Reply("\n".join(split[1:]), reply.buttons))
 
 
 async def on_inline_query(update: Update, context: BotContext) -> None:
@@ -340,11 +389,11 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
             id=article.id,
             title=article.title,
             description=article.description,
-            input_message_content=InputTextMessageContent(article.html, parse_mode=ParseMode.HTML),
+            input_message_content=InputTextMessageContent(first_page(article.html), parse_mode=ParseMode.HTML),
         )
         for article in articles[:50]
     ]
-    await with_retries(lambda: inline_query.answer(results, cache_time=60, is_personal=False))
+    await with_retries(lambda: inline_query.answer(results, cache_time=60, is_personal=False), idempotent=True)
 
 
 # -- errors ------------------------------------------------------------------------------------------------

@@ -28,6 +28,13 @@ def configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     keep_the_token_out_of_library_logs()
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # At DEBUG, python-telegram-bot logs every update and every request whole: who wrote, their name, the
+    # question. The bot's own DEBUG lines (tracebacks of failures) hold none of that, so the libraries stay
+    # at INFO whatever LOG_LEVEL says.
+    for library in ("telegram", "httpcore", "aiolimiter"):
+        logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
+    # It logs an answer that is not JSON whole, with a traceback, at ERROR; the bot says it in one line.
+    logging.getLogger("telegram.request").setLevel(logging.CRITICAL)
 
 
 def keep_the_token_out_of_library_logs() -> None:

@@ -23,7 +23,7 @@ from bot.milestones.dates import OSLO
 from bot.milestones.desk import MilestoneDesk
 from bot.milestones.planner import Delivery, plan
 from bot.storage import Database
-from bot.telegram_adapter.retry import with_retries
+from bot.telegram_adapter.retry import uncertain, with_retries
 
 logger = logging.getLogger("bot.reminders")
 
@@ -135,6 +135,10 @@ class ReminderService:
             logger.error("reminders: Telegram refused a reminder for %s: %s", delivery.milestone.id, error)
             return True
         except (NetworkError, TelegramError) as error:
+            if uncertain(error):  # it may have arrived: sending it again could repeat it, so it is not
+                self.database.record_delivery(_key(delivery, target), "uncertain")
+                logger.warning("reminders: a send timed out after it went out; it may have arrived, not sent again")
+                return True
             logger.warning("reminders: sending failed (%s); will retry", type(error).__name__)
             return False
         self.database.record_delivery(_key(delivery, target), "sent")

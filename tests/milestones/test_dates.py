@@ -4,7 +4,16 @@ from datetime import datetime
 
 import pytest
 
-from bot.milestones.dates import OSLO, DateError, Lead, format_datetime, next_yearly, parse_datetime, parse_leads
+from bot.milestones.dates import (
+    OSLO,
+    DateError,
+    Lead,
+    format_datetime,
+    next_yearly,
+    parse_datetime,
+    parse_lead_list,
+    parse_leads,
+)
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=OSLO)
 
@@ -40,7 +49,7 @@ def test_leads() -> None:
     assert parse_leads(["2", "timer", "og", "30", "min"]) == (Lead(2, "t"), Lead(30, "m"))
     assert Lead(1, "d").describe() == "1 dag før" and Lead(30, "m").describe() == "30 minutter før"
     assert parse_leads(["14d,", "7d", "og", "1d"]) == (Lead(14, "d"), Lead(7, "d"), Lead(1, "d"))
-    for bad in (["14"], ["3x"], ["0d"], ["400d"], ["snart"], ["12345m"], ["14d", "ogog"], ["1d", "og", "t"]):
+    for bad in (["14"], ["3x"], ["0d"], ["400d"], ["snart"], ["527041m"], ["14d", "ogog"], ["1d", "og", "t"]):
         with pytest.raises(DateError):
             parse_leads(bad)
 
@@ -61,3 +70,37 @@ def test_yearly_repetition_keeps_the_wall_time() -> None:
     assert next_yearly(winter, NOW).isoformat() == "2027-01-10T09:00:00+01:00"
     leap = datetime(2028, 2, 29, 9, 0, tzinfo=OSLO)
     assert next_yearly(leap, leap).date().isoformat() == "2029-02-28"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("28.03.2027 kl. 02.30", "finnes ikke i norsk tid"),  # summer time: 02.00 → 03.00
+     ("28.03.2027 kl. 02.00", "finnes ikke i norsk tid"),
+     ("31.10.2027 kl. 02.30", "finnes to ganger"),  # winter time: 03.00 → 02.00
+     ("31.10.2027 kl. 02.00", "finnes to ganger")],
+)  # fmt: skip
+def test_a_time_daylight_saving_skips_or_repeats_is_refused(text: str, problem: str) -> None:
+    with pytest.raises(DateError, match=problem):
+        parse_datetime(text, NOW)
+
+
+def test_times_next_to_the_daylight_saving_change_are_kept_as_typed() -> None:
+    for text in ("28.03.2027 kl. 01.59", "28.03.2027 kl. 03.00", "31.10.2027 kl. 01.59", "31.10.2027 kl. 03.00"):
+        assert format_datetime(parse_datetime(text, NOW)).endswith(text.split("kl. ")[1])
+
+
+@pytest.mark.parametrize(
+    ("words", "problem"),
+    [("-1d", "negativ"), ("−2t", "negativ"), ("9999t", "mer enn ett år"), ("527041m", "mer enn ett år"),
+     ("367d", "mer enn ett år"), ("5", "mangler enhet"), ("5x", "kjenner ikke enheten «x»"), ("0m", "null"),
+     ("snart", "forstår ikke")],
+)  # fmt: skip
+def test_a_bad_lead_says_what_is_wrong_with_it(words: str, problem: str) -> None:
+    with pytest.raises(DateError, match=problem):
+        parse_leads(words.split())
+
+
+def test_leads_separated_by_commas_and_the_year_bound_for_every_unit() -> None:
+    assert parse_leads(["1d,", "2d"]) == parse_leads(["1d", "2d"]) == (Lead(2, "d"), Lead(1, "d"))
+    assert set(parse_leads(["366d", "8784t", "527040m"])) == {Lead(366, "d"), Lead(8784, "t"), Lead(527040, "m")}
+    assert parse_lead_list("9999t,14d") == (Lead(9999, "t"), Lead(14, "d"))  # stored before the bound: still read

@@ -87,7 +87,7 @@ def test_subscribe_show_and_unsubscribe(desk: MilestoneDesk) -> None:
     assert "alle milepæler, 14 dager før, 1 dag før" in desk.subscribe(-7, "", NOW).html
     assert "har ingen dato ennå" in desk.subscribe(-7, "", NOW).html
     assert "2 timer før, 30 minutter før" in desk.subscribe(-7, "yrkesmesse 2t 30m", NOW).html
-    assert "forstår ikke varslingstiden" in desk.subscribe(-7, "yrkesmesse 2x", NOW).html
+    assert "kjenner ikke enheten «x» i «2x»" in desk.subscribe(-7, "yrkesmesse 2x", NOW).html
     assert "ingen milepæl som heter" in desk.subscribe(-7, "julebord", NOW).html
     html = desk.chat_reminders(-7, NOW).html
     assert "alle milepæler: 14 dager før, 1 dag før" in html and "Regional yrkesmesse: 2 timer før" in html

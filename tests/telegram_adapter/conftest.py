@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -15,7 +16,8 @@ from bot.milestones.desk import MilestoneDesk
 from bot.milestones.model import load_milestones
 from bot.settings import load_settings
 from bot.storage import Database, open_database
-from bot.telegram_adapter.app import build_application, post_init, post_shutdown
+from bot.telegram_adapter import handlers
+from bot.telegram_adapter.app import TIMEOUTS, Poller, Timeouts, build_application, post_init, post_shutdown
 
 from ..fake_telegram import FakeTelegram
 
@@ -39,6 +41,8 @@ class RunningBot:
     telegram: FakeTelegram
     application: Any
     database: Database
+    poller: Poller
+    polling: asyncio.Task[None]
 
     async def idle(self) -> None:
         """Wait until the bot has fetched and fully handled every update pushed so far: after this, a reply
@@ -55,6 +59,7 @@ async def start_bot(
     clock: Callable[[], datetime] | None = None,
     admin_user_ids: frozenset[int] = frozenset(),
     partnership_chat_id: int | None = None,
+    timeouts: Timeouts = TIMEOUTS,
     **fake: Any,
 ) -> RunningBot:
     """The application over a fresh database (milestone edits and subscriptions in it) and a fake server."""
@@ -72,19 +77,19 @@ async def start_bot(
     database = open_database(settings.database_url)
     desk = MilestoneDesk(assistant.agreement, load_milestones(assistant.agreement), database)
     assistant = Assistant(assistant.agreement, assistant.index, desk, clock or assistant.clock)
-    application = build_application(settings, assistant, database)
+    application = build_application(settings, assistant, database, timeouts)
     await application.initialize()
-    await post_init(application)  # run_polling would call it; driving by hand, we do
+    await post_init(application)  # `serve` would call it; driving by hand, we do
     await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=["message",
-        "edited_message", "channel_post", "callback_query", "inline_query"])  # fmt: skip
-    return RunningBot(telegram, application, database)
+    poller = Poller(application, settings.concurrency, long_poll=1, allowed_updates=["message", "edited_message",
+                    "channel_post", "callback_query", "inline_query"])  # fmt: skip
+    return RunningBot(telegram, application, database, poller, asyncio.ensure_future(poller.run()))
 
 
 async def stop_bot(bot: RunningBot) -> None:
-    if bot.application.updater.running:
-        await bot.application.updater.stop()
+    bot.poller.stop()
+    await bot.polling
+    await handlers.close()
     if bot.application.running:
         await bot.application.stop()
     await bot.application.shutdown()

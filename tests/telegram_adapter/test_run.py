@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import time
 from pathlib import Path
 
+from bot.telegram_adapter.logs import RedactingFormatter
+
 from ..fake_telegram import FakeTelegram, bot_environment, start_bot_process
+
+PERSON = 987_654_321  # a user id no timestamp or port number contains
 
 
 async def start_process(env: dict[str, str], tmp_path: Path) -> asyncio.subprocess.Process:
@@ -44,7 +49,8 @@ async def test_runs_answers_logs_no_token_and_stops_on_sigterm(tmp_path: Path) -
         process = await start_process({"TELEGRAM_BOT_TOKEN": telegram.token,
                                        "TELEGRAM_API_BASE_URL": telegram.base_url, "LOG_LEVEL": "DEBUG"}, tmp_path)  # fmt: skip
         await telegram.wait_for(lambda: telegram.sent(method="setMyCommands"), timeout=30)
-        assert "Tiltak 3.2" in (await telegram.ask(111, "hva sier avtalen om sykkel?", timeout=20))["text"]
+        reply = await telegram.ask(PERSON, "hva sier avtalen om sykkel?", user_id=PERSON, timeout=20)
+        assert "Tiltak 3.2" in reply["text"]
         process.send_signal(signal.SIGTERM)
         started = time.monotonic()
         out, err = await asyncio.wait_for(process.communicate(), 30)
@@ -55,7 +61,13 @@ async def test_runs_answers_logs_no_token_and_stops_on_sigterm(tmp_path: Path) -
     assert process.returncode == 0, log[-2000:]
     assert stopped_in < 5, stopped_in
     assert telegram.token not in log and telegram.token.split(":")[1] not in log
-    assert "[token]" in log  # DEBUG lines that held it were redacted, not dropped
-    info_and_up = [line for line in log.splitlines() if " DEBUG " not in line]
-    assert not any("sykkel" in line for line in info_and_up), "the question reached a log line above DEBUG"
+    assert " DEBUG " in log  # DEBUG was on ...
+    for personal in ("sykkel", str(PERSON), "Kari"):  # ... and still no question, user id or name, at any level
+        assert personal not in log, [line for line in log.splitlines() if personal in line][:2]
     assert (tmp_path / "bot.sqlite3").exists()
+
+
+def test_every_log_line_is_redacted() -> None:
+    formatter = RedactingFormatter(["424242:secret"], "%(message)s")
+    record = logging.LogRecord("x", logging.DEBUG, __file__, 1, "GET https://api/bot%s/getMe", ("424242:secret",), None)
+    assert formatter.format(record) == "GET https://api/bot[token]/getMe"
