@@ -51,7 +51,7 @@ class Delivery:
 class Plan:
     due: list[Delivery]  # send now, oldest first
     superseded: list[Delivery]  # overdue, but a later reminder for the same event is due too: logged, not sent
-    next_at: datetime | None  # when the next reminder falls due
+    next_at: datetime | None  # when to plan again: the next reminder, or the event a yearly milestone rolls on at
 
 
 def next_occurrence(milestone: Milestone, now: datetime) -> datetime | None:
@@ -98,6 +98,10 @@ def plan(
                         next_at = delivery.due_at if next_at is None else min(next_at, delivery.due_at)
                 elif delivery.due_at >= since_by_chat[chat_id]:
                     overdue[(milestone.id, chat_id)].append(delivery)
+        if leads_by_chat and milestone.recurrence == "yearly":
+            # Once this year's reminders are out, the next ones belong to next year's occurrence, which is
+            # planned from the moment this one has passed: wake then, or a running bot would never get there.
+            next_at = event_at if next_at is None else min(next_at, event_at)
     due, superseded = [], []
     for deliveries in overdue.values():
         deliveries.sort(key=lambda d: d.due_at)

@@ -34,10 +34,23 @@ def test_day_hour_and_minute_leads_fall_due_at_their_time() -> None:
         for delivery in result.due:
             times.append((str(delivery.lead), delivery.due_at.strftime("%d %H:%M")))
             delivered.add(delivery.key)
-        if result.next_at is None:
+        assert result.next_at is not None  # a yearly milestone always has a next time to look
+        if result.next_at >= EVENT:
             break
         now = result.next_at
     assert times == [("1d", "13 09:00"), ("2t", "14 07:00"), ("30m", "14 08:30")]
+
+
+def test_a_running_bot_wakes_when_the_event_passes_and_reaches_next_years_reminders() -> None:
+    sub = subscription(1, Lead(1, "d"))
+    first = plan([FAIR], [sub], set(), EVENT - timedelta(days=1))
+    assert [d.occurrence for d in first.due] == ["2027-10-14"]
+    after_the_last_reminder = plan([FAIR], [sub], {first.due[0].key}, EVENT - timedelta(hours=20))
+    assert after_the_last_reminder.due == [] and after_the_last_reminder.next_at == EVENT
+    at_the_event = plan([FAIR], [sub], {first.due[0].key}, EVENT)
+    assert at_the_event.next_at == datetime(2028, 10, 13, 9, 0, tzinfo=OSLO)
+    once = Milestone("engang", "Engang", "1.7", recurrence="once", starts_at=EVENT)
+    assert plan([once], [sub], set(), EVENT - timedelta(hours=20)).next_at is None  # nothing after a one-off
 
 
 def test_a_logged_reminder_is_never_due_again() -> None:
@@ -46,7 +59,8 @@ def test_a_logged_reminder_is_never_due_again() -> None:
     assert [str(d.lead) for d in first.due] == ["1d"]
     again = plan([FAIR], [subscription(1)], {first.due[0].key}, now + timedelta(minutes=5))
     assert again.due == []
-    assert again.next_at is None or again.next_at > EVENT  # nothing more for this event
+    assert again.next_at == EVENT  # nothing more for this event: the next look is when it rolls on
+    assert plan([FAIR], [subscription(1)], {first.due[0].key}, EVENT).due == []
 
 
 def test_catch_up_after_downtime_sends_the_latest_once() -> None:
