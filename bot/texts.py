@@ -138,3 +138,9 @@ REMINDER = (
 REMINDER_LEFT_DAYS = "om {days}"
 REMINDER_LEFT_HOURS = "om {hours} t {minutes} min"
 REMINDER_LEFT_MINUTES = "om {minutes} min"
+
+# The database is locked by another process or unreachable (after `storage.USER_PATIENCE` of retries).
+DATABASE_NOT_SAVED = (
+    "Beklager, databasen svarer ikke akkurat nå, så dette ble <b>ikke</b> lagret. Prøv igjen om et par minutter."
+)
+DATABASE_NOT_READ = "Beklager, databasen svarer ikke akkurat nå. Prøv igjen om et par minutter."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -34,7 +35,7 @@ from bot.assistant import Assistant, load_assistant
 from bot.datafile import DataFileError
 from bot.milestones.dates import OSLO
 from bot.settings import Settings, SettingsError, load_settings
-from bot.storage import Database, StorageError, open_database
+from bot.storage import Database, QuestionLog, StorageError, open_database
 from bot.telegram_adapter import handlers
 from bot.telegram_adapter.context import BotContext, BotData
 from bot.telegram_adapter.limits import MessageRateLimiter
@@ -66,6 +67,8 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
 
 async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     data: BotData = application.bot_data
+    if data.question_log is not None:
+        await data.question_log.close()
     if data.database is not None:
         data.database.close()
 
@@ -95,8 +98,10 @@ def build_application(
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every URL, and the URL holds the token
     data: BotData = application.bot_data
     data.assistant, data.database, data.settings = assistant, database, settings
+    data.question_log = QuestionLog(database)
     if assistant.desk is not None:
-        data.reminders = ReminderService(application, assistant.desk, database, assistant.clock)
+        claim_timeout = timedelta(seconds=settings.claim_timeout)
+        data.reminders = ReminderService(application, assistant.desk, database, assistant.clock, claim_timeout)
 
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS

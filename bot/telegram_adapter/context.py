@@ -14,7 +14,7 @@ from telegram.ext import (
 from bot.assistant import Assistant
 from bot.milestones.desk import MilestoneDesk
 from bot.settings import Settings
-from bot.storage import Database
+from bot.storage import Database, QuestionLog
 from bot.telegram_adapter.reminders import ReminderService
 
 logger = logging.getLogger("bot")
@@ -28,6 +28,7 @@ class BotData:
     database: Database | None = None
     settings: Settings | None = None
     reminders: ReminderService | None = None
+    question_log: QuestionLog | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -52,6 +53,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def reminders(self) -> ReminderService:
         assert self.bot_data.reminders is not None
         return self.bot_data.reminders
+
+    @property
+    def question_log(self) -> QuestionLog:
+        assert self.bot_data.question_log is not None
+        return self.bot_data.question_log
 
     @property
     def settings(self) -> Settings:

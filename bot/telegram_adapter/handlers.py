@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -26,10 +28,13 @@ from bot import commands, texts
 from bot.assistant import Answer
 from bot.conversation import command_reply, parse_command, text_reply
 from bot.render import Reply
+from bot.storage import USER_PATIENCE, DatabaseUnavailable
 from bot.telegram_adapter.context import BotContext
 from bot.telegram_adapter.retry import with_retries
 
 logger = logging.getLogger("bot")
+T = TypeVar("T")
+MIGRATION_PATIENCE = 120.0  # seconds a group's move to a supergroup waits for a busy database
 
 
 # -- sending ---------------------------------------------------------------------------------------------
@@ -46,10 +51,16 @@ async def send(message: Message, reply: Reply, *, quote: bool = False) -> None:
 
 
 def log_question(context: BotContext, answer: Answer | None, text: str, chat_type: str) -> None:
-    """Keep the question for `stats` without who asked it; after the reply is sent, so it never delays one."""
+    """Keep the question for `stats` without who asked it; written behind the reply, so it never delays one."""
     if answer is None or not text.strip():
         return
-    context.database.log_question(text.strip(), answer.answered, answer.top_id, chat_type)
+    context.question_log.add(text.strip(), answer.answered, answer.top_id, chat_type)
+
+
+async def off_loop(context: BotContext, call: Callable[[], T]) -> T:
+    """Core work that may use the database, in the database's worker threads, so a lock or a restarting
+    server never stops the event loop; `DatabaseUnavailable` after `USER_PATIENCE` seconds of retries."""
+    return await context.database.run(call, patience=USER_PATIENCE)
 
 
 # -- commands ----------------------------------------------------------------------------------------------
@@ -60,8 +71,15 @@ async def on_command(update: Update, context: BotContext) -> None:
     if message is None or parsed is None:
         return
     name, args = parsed
-    reply, answer = command_reply(context.assistant, name, args, context.bot.username)
     group = message.chat.type != "private"
+    try:
+        reply, answer = await off_loop(
+            context, lambda: command_reply(context.assistant, name, args, context.bot.username)
+        )
+    except DatabaseUnavailable as error:
+        logger.warning("command /%s: %s", name, error)
+        await send(message, Reply(texts.DATABASE_NOT_READ), quote=group)
+        return
     await send(message, reply, quote=group)
     log_question(context, answer, args, message.chat.type)
 
@@ -121,7 +139,14 @@ async def on_milestone_command(update: Update, context: BotContext) -> None:
         )
         await send(message, Reply(refusal), quote=not private)
         return
-    reply = context.desk.run(name, message.chat.id, args, context.assistant.clock())
+    chat_id, now = message.chat.id, context.assistant.clock()
+    try:
+        reply = await off_loop(context, lambda: context.desk.run(name, chat_id, args, now))
+    except DatabaseUnavailable as error:  # nothing was changed: say so, never drop it silently
+        logger.warning("command /%s: %s", name, error)
+        failed = texts.DATABASE_NOT_READ if name == commands.REMINDERS.name else texts.DATABASE_NOT_SAVED
+        await send(message, Reply(failed), quote=not private)
+        return
     await send(message, reply, quote=not private)
     if name != commands.REMINDERS.name:
         context.reminders.reschedule()
@@ -131,7 +156,12 @@ async def on_migration(update: Update, context: BotContext) -> None:
     """A group became a supergroup: its subscriptions move to the new chat id."""
     message = update.effective_message
     if message is not None and message.migrate_to_chat_id:
-        context.database.move_chat(message.chat.id, message.migrate_to_chat_id)
+        old_id, new_id, database = message.chat.id, message.migrate_to_chat_id, context.database
+        try:
+            await database.run(lambda: database.move_chat(old_id, new_id), patience=MIGRATION_PATIENCE)
+        except DatabaseUnavailable as error:  # the next reminder's ChatMigrated moves them then
+            logger.error("a group became a supergroup; cannot move its subscriptions now: %s", error)
+            return
         logger.info("a group became a supergroup; its subscriptions moved")
 
 
@@ -147,9 +177,15 @@ async def on_private_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    reply, answer = text_reply(context.assistant, message.text)
+    text = message.text
+    try:
+        reply, answer = await off_loop(context, lambda: text_reply(context.assistant, text))
+    except DatabaseUnavailable as error:
+        logger.warning("question: %s", error)
+        await send(message, Reply(texts.DATABASE_NOT_READ))
+        return
     await send(message, reply)
-    log_question(context, answer, message.text, "private")
+    log_question(context, answer, text, "private")
 
 
 def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
@@ -181,7 +217,12 @@ async def on_group_text(update: Update, context: BotContext) -> None:
     if not question:
         await send(message, Reply(texts.EMPTY_QUESTION), quote=True)
         return
-    reply, answer = text_reply(context.assistant, question)
+    try:
+        reply, answer = await off_loop(context, lambda: text_reply(context.assistant, question))
+    except DatabaseUnavailable as error:
+        logger.warning("question: %s", error)
+        await send(message, Reply(texts.DATABASE_NOT_READ), quote=True)
+        return
     await send(message, reply, quote=True)
     log_question(context, answer, question, message.chat.type)
 
@@ -199,7 +240,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     await with_retries(lambda: query.answer())
-    reply = context.assistant.on_button(query.data or "")
+    data = query.data or ""
+    reply = await off_loop(context, lambda: context.assistant.on_button(data))
     try:
         await with_retries(lambda: query.edit_message_text(reply.html, reply_markup=keyboard(reply)))
     except BadRequest as error:
