@@ -235,12 +235,27 @@ class Database:
         if getattr(self._local, "connection", None) is not None:
             yield  # already inside one: the outer transaction decides
             return
-        with _postgresql_errors(), self._pool.connection() as connection, connection.transaction():
-            self._local.connection = connection
-            try:
-                yield
-            finally:
-                self._local.connection = None
+        import psycopg
+
+        for attempt in range(POOL_SIZE + 1):
+            with _postgresql_errors(), self._pool.connection() as connection:
+                try:
+                    connection.execute("BEGIN")
+                except psycopg.OperationalError:
+                    if connection.closed and attempt < POOL_SIZE:
+                        continue  # a connection the server closed: the pool drops it; another one
+                    raise
+                self._local.connection = connection
+                try:
+                    yield
+                    connection.execute("COMMIT")
+                except BaseException:
+                    if not connection.closed:
+                        connection.execute("ROLLBACK")
+                    raise
+                finally:
+                    self._local.connection = None
+                return
 
     async def run(self, call: Callable[[], T], *, patience: float) -> T:
         """`call` (which uses this database) in a worker thread, so the event loop never waits for a lock or
