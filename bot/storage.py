@@ -420,6 +420,11 @@ class Database:
         )
         return bool(rows)
 
+    def claim_deliveries(self, keys: Sequence[DeliveryKey], owner: str, stale_before: datetime) -> set[DeliveryKey]:
+        """`claim_delivery` for many in one transaction (one round trip's worth of waiting); the ones won."""
+        with self.transaction():
+            return {key for key in keys if self.claim_delivery(key, owner, stale_before)}
+
     def renew_claims(self, owner: str) -> int:
         """Keep this owner's claims fresh while their sends are in flight; how many there are."""
         rows = self.execute(

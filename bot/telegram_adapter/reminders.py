@@ -17,6 +17,7 @@ minute) or the next start sends it.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import socket
@@ -38,6 +39,7 @@ from bot.telegram_adapter.retry import with_retries
 logger = logging.getLogger("bot.reminders")
 
 FANOUT_CONCURRENCY = 4  # sends in flight at once; also the most that a crash can repeat
+CLAIM_BATCH = 16  # reminders a worker claims at once (one database call); a crash delays the unsent ones
 RETRY_AFTER_FAILURE = timedelta(minutes=1)
 RETRY_AFTER_ERROR = timedelta(seconds=10)  # a round that failed (database, network) runs again this soon
 CLAIM_TIMEOUT = timedelta(seconds=120)
@@ -142,16 +144,23 @@ class ReminderService:
 
         async def worker() -> None:
             nonlocal failed
-            for delivery in queue:  # shared: each delivery goes to exactly one worker
+            while batch := list(itertools.islice(queue, CLAIM_BATCH)):  # shared: each goes to one worker
                 if stop:
-                    failed += 1
+                    failed += len(batch)
                     continue
                 try:
-                    if await self._claim(delivery.key) and not await self._deliver(delivery):
-                        failed += 1
+                    claimed = await self._claim([delivery.key for delivery in batch])
                 except DatabaseUnavailable as error:  # the rest waits for the next round
                     stop.append(error)
-                    failed += 1
+                    failed += len(batch)
+                    continue
+                for delivery in batch:
+                    try:
+                        if delivery.key in claimed and not await self._deliver(delivery):
+                            failed += 1
+                    except DatabaseUnavailable as error:
+                        stop.append(error)
+                        failed += 1
 
         renewing = asyncio.get_running_loop().create_task(self._renew_claims())
         try:
@@ -164,10 +173,10 @@ class ReminderService:
             logger.warning("reminders: cannot claim reminders now (%s); will retry", _describe(stop[0]))
         return failed
 
-    async def _claim(self, key: DeliveryKey) -> bool:
+    async def _claim(self, keys: list[DeliveryKey]) -> set[DeliveryKey]:
         stale_before = datetime.now(UTC) - self.claim_timeout
         return await self.database.run(
-            lambda: self.database.claim_delivery(key, self.owner, stale_before), patience=ROUND_PATIENCE
+            lambda: self.database.claim_deliveries(keys, self.owner, stale_before), patience=ROUND_PATIENCE
         )
 
     async def _renew_claims(self) -> None:
@@ -203,7 +212,7 @@ class ReminderService:
             new_chat_id = int(migrated.new_chat_id)
             await self.database.run(lambda: self.database.move_chat(target, new_chat_id), patience=FINISH_PATIENCE)
             logger.info("reminders: a group became a supergroup; its subscriptions moved")
-            if not await self._claim(_key(delivery, new_chat_id)):  # the claim moves with the log
+            if not await self._claim([_key(delivery, new_chat_id)]):  # the claim moves with the log
                 return True
             return await self._deliver(delivery, new_chat_id)
         except Forbidden:
