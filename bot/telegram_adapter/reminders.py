@@ -137,7 +137,8 @@ class ReminderService:
 
     async def _fan_out(self, due: list[Delivery]) -> int:
         """Send with `FANOUT_CONCURRENCY` workers; the rate limiter keeps Telegram's 30/s and 20/min/group.
-        Returns how many failed and wait for a retry. Claims are renewed while it runs."""
+        Returns how many failed and wait for a retry; raises `DatabaseUnavailable` (after the sends in flight
+        are settled) if reminders could not be claimed or logged. Claims are renewed while it runs."""
         queue = iter(due)
         failed = 0
         stop: list[BaseException] = []
@@ -169,8 +170,8 @@ class ReminderService:
             renewing.cancel()
             with suppress(asyncio.CancelledError):
                 await renewing
-        if stop:
-            logger.warning("reminders: cannot claim reminders now (%s); will retry", _describe(stop[0]))
+        if stop:  # the database is in trouble: the round fails and runs again soon
+            raise stop[0]
         return failed
 
     async def _claim(self, keys: list[DeliveryKey]) -> set[DeliveryKey]:

@@ -50,7 +50,9 @@ async def release(locker: asyncio.subprocess.Process) -> None:
     await asyncio.wait_for(locker.wait(), 10)
 
 
-async def test_sqlite_locked_by_another_process(assistant: Assistant, tmp_path: Path) -> None:
+async def test_sqlite_locked_by_another_process(
+    assistant: Assistant, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """Rows 2 and 6: questions are answered while the lock is held, a change that cannot be saved is reported,
     the reminder due during the lock goes out after it, and so does the next one (the job did not die)."""
     clock, minute = clock_before_a_minute()
@@ -85,6 +87,8 @@ async def test_sqlite_locked_by_another_process(assistant: Assistant, tmp_path: 
         assert database.subscriptions(222) == []  # reported as not saved, and indeed not saved
         await telegram.wait_for(lambda: database.delivery_statuses() == {"sent": 2})
         await telegram.wait_for(lambda: database.question_count()[0] == 3, timeout=20)  # the log caught up
+        failed_rounds = [r for r in caplog.records if r.getMessage().startswith("reminders: this round failed")]
+        assert failed_rounds and all("\n" not in r.getMessage() for r in failed_rounds)  # one line each
     finally:
         await stop_bot(bot)
 
