@@ -9,6 +9,7 @@
 | TELEGRAM_RATE_LIMIT | on/off: python-telegram-bot's AIORateLimiter (off only for benchmarks) | on |
 | LOG_LEVEL | DEBUG, INFO, WARNING … | INFO |
 | BOT_CONCURRENCY | updates handled at once (and connections to the Bot API) | 4 |
+| REMINDER_CLAIM_TIMEOUT | seconds after which a reminder claimed by a process that died is sent again | 120 |
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Settings:
     log_level: str
     concurrency: int = 4
     partnership_chat_id: int | None = None
+    claim_timeout: int = 120
 
     def require_token(self) -> str:
         if not self.token:
@@ -73,6 +75,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         log_level=_log_level(get("LOG_LEVEL", "INFO")),
         concurrency=_concurrency(get("BOT_CONCURRENCY", "4")),
         partnership_chat_id=_chat_id(get("PARTNERSHIP_CHAT_ID")),
+        claim_timeout=_claim_timeout(get("REMINDER_CLAIM_TIMEOUT", "120")),
     )
 
 
@@ -87,6 +90,12 @@ def _chat_id(raw: str) -> int | None:
 def _concurrency(raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 256:
         raise SettingsError(f"BOT_CONCURRENCY must be a whole number from 1 to 256 (got {raw!r})")
+    return int(raw)
+
+
+def _claim_timeout(raw: str) -> int:
+    if not raw.isdigit() or not 3 <= int(raw) <= 86_400:
+        raise SettingsError(f"REMINDER_CLAIM_TIMEOUT must be whole seconds from 3 to 86400 (got {raw!r})")
     return int(raw)
 
 

@@ -5,20 +5,28 @@
 any older database up to date in one transaction per step, so a crash mid-migration leaves the old version.
 Every write commits before the call returns: an acknowledged write survives a crash.
 
-The bot calls this on its event loop, not through threads: a write (a local round trip on PostgreSQL) costs
-less than a thread hop would (the README has the figures).
+The database can be busy or gone for a while: SQLite locked by another process, PostgreSQL restarted. Then a
+call raises `DatabaseUnavailable` instead of hanging: SQLite waits at most `SQLITE_BUSY_TIMEOUT` for a lock,
+PostgreSQL goes through a connection pool that replaces dead connections (a call that meets one is retried on
+a fresh connection at once) and waits at most `POOL_TIMEOUT` for one. The bot calls the database through
+`Database.run`, in worker threads, so a lock or a dead server never stops the event loop, and retries while
+the database is unavailable, for as long as the caller can wait.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from bot.errors import OperatorError
@@ -28,10 +36,25 @@ from bot.milestones.planner import DeliveryKey, Subscription
 from bot.staff.weekly import SummaryKey, SummarySubscriber
 
 DEFAULT_DATABASE_URL = "sqlite:///data/bot.sqlite3"
+SQLITE_BUSY_TIMEOUT = 0.25  # seconds a SQLite call waits for another process's lock (in its thread)
+POOL_TIMEOUT = 5.0  # seconds a PostgreSQL call waits for a connection (the server may be restarting)
+POOL_SIZE = 4
+DATABASE_THREADS = 4  # worker threads for `Database.run`
+RETRY_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0)  # between attempts of `Database.run`; then 1 s each
+USER_PATIENCE = 10.0  # seconds a chat's read or edit waits for a busy database before the chat is told
+QUESTION_BACKLOG = 10_000  # question-log entries kept in memory while the database is unavailable
+QUESTION_LOG_RETRY = 5.0  # seconds between attempts to write them
+
+logger = logging.getLogger("bot.storage")
+T = TypeVar("T")
 
 
 class StorageError(OperatorError):
     """The database cannot be opened or used; the message is meant for the operator."""
+
+
+class DatabaseUnavailable(StorageError):
+    """Locked by another process, or unreachable: nothing was changed, and the same call may succeed later."""
 
 
 # Each step is a list of statements; the index + 1 is the schema version it leads to.
@@ -108,6 +131,11 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX questions_asked_at ON questions (asked_at)",
     ],
+    [
+        # A reminder is claimed (status 'claimed', owner, recorded_at = when claimed or renewed) before it is
+        # sent, so two processes never send the same one; see `Database.claim_delivery`.
+        "ALTER TABLE deliveries ADD COLUMN owner TEXT",
+    ],
 ]
 
 
@@ -146,18 +174,22 @@ class TaughtWord:
 
 
 class Database:
-    """A connection with the dialect's differences (placeholders, ids, upserts) kept inside."""
+    """SQLite (one connection) or PostgreSQL (a pool), with the dialect's differences (placeholders, ids,
+    upserts) kept inside. Thread-safe: `run` calls it from worker threads."""
 
     def __init__(self, url: str = DEFAULT_DATABASE_URL) -> None:
-        self._lock = threading.RLock()
+        self.url = url
+        self._lock = threading.RLock()  # SQLite's one connection, used by one thread at a time
+        self._local = threading.local()  # PostgreSQL: the connection of the transaction this thread is in
         self._closed = False
+        self._executor = ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="database")
         parsed = urlparse(url)
         if parsed.scheme == "sqlite":
             self.dialect = "sqlite"
             self._connection: Any = self._open_sqlite(url)
         elif parsed.scheme in {"postgres", "postgresql"}:
             self.dialect = "postgresql"
-            self._connection = self._open_postgresql(url)
+            self._pool: Any = self._open_postgresql(url)
         else:
             raise StorageError(
                 f"DATABASE_URL must start with sqlite:/// or postgresql:// (got {parsed.scheme or 'nothing'!r})"
@@ -171,8 +203,10 @@ class Database:
         try:
             if path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-            connection.execute("PRAGMA journal_mode=WAL")
+            connection = sqlite3.connect(
+                path, check_same_thread=False, isolation_level=None, timeout=SQLITE_BUSY_TIMEOUT
+            )
+            connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
             connection.execute("PRAGMA synchronous=FULL")
             connection.execute("PRAGMA foreign_keys=ON")
         except (OSError, sqlite3.Error) as exc:
@@ -183,13 +217,30 @@ class Database:
     def _open_postgresql(url: str) -> Any:
         try:
             import psycopg
+            from psycopg_pool import ConnectionPool
         except ImportError:
-            raise StorageError("PostgreSQL needs the psycopg package: pip install 'psycopg[binary]'") from None
-        try:
-            return psycopg.connect(url, autocommit=True)
+            raise StorageError(
+                "PostgreSQL needs the psycopg and psycopg-pool packages: pip install 'psycopg[binary]' psycopg-pool"
+            ) from None
+        host = urlparse(url).hostname or "localhost"
+        try:  # one plain connection first: a wrong URL gets the server's own words, not a pool timeout
+            psycopg.connect(url, autocommit=True, connect_timeout=int(POOL_TIMEOUT)).close()
         except psycopg.Error as exc:
-            host = urlparse(url).hostname or "localhost"
             raise StorageError(f"cannot connect to PostgreSQL on {host}: {str(exc).strip()}") from None
+        pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=POOL_SIZE,
+            kwargs={"autocommit": True, "application_name": "partnership-bot"},
+            timeout=POOL_TIMEOUT,
+            open=False,
+        )
+        try:
+            pool.open(wait=True, timeout=POOL_TIMEOUT)
+        except psycopg.Error as exc:
+            pool.close()
+            raise StorageError(f"cannot connect to PostgreSQL on {host}: {str(exc).strip()}") from None
+        return pool
 
     # -- statements ------------------------------------------------------------------------------------
     def _sql(self, statement: str) -> str:
@@ -198,33 +249,101 @@ class Database:
         return statement.replace("?", "%s") if self.dialect == "postgresql" else statement
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
-        """Run one statement (committed at once unless inside `transaction()`); rows if it returns any."""
-        with self._lock:
-            cursor = self._connection.execute(self._sql(statement), tuple(params))
-            return list(cursor.fetchall()) if cursor.description else []
+        """Run one statement (committed at once unless inside `transaction()`); rows if it returns any.
+        Raises `DatabaseUnavailable` if the database is locked or unreachable."""
+        sql = self._sql(statement)
+        if self.dialect == "sqlite":
+            with self._lock, _sqlite_errors():
+                return _rows(self._connection.execute(sql, tuple(params)))
+        import psycopg
+
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:  # inside transaction(): its connection, no retry (the caller's all or nothing)
+            with _postgresql_errors():
+                return _rows(connection.execute(sql, tuple(params)))
+        for attempt in range(POOL_SIZE + 1):
+            used = None
+            try:
+                with self._pool.connection() as used:
+                    return _rows(used.execute(sql, tuple(params)))
+            except psycopg.OperationalError as error:
+                # A pooled connection the server closed (a restart, pg_terminate_backend): the pool drops it,
+                # and the statement goes once more on another. Anything else: unavailable now.
+                if used is not None and used.closed and attempt < POOL_SIZE:
+                    continue
+                raise DatabaseUnavailable(f"PostgreSQL is unavailable: {str(error).strip()}") from error
+        raise AssertionError("unreachable")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All or nothing: the statements inside commit together or not at all."""
-        with self._lock:
-            if self.dialect == "sqlite":
-                self._connection.execute("BEGIN IMMEDIATE")
+        if self.dialect == "sqlite":
+            with self._lock:
+                with _sqlite_errors():
+                    self._connection.execute("BEGIN IMMEDIATE")
                 try:
                     yield
+                    with _sqlite_errors():
+                        self._connection.execute("COMMIT")
                 except BaseException:
-                    self._connection.execute("ROLLBACK")
+                    if self._connection.in_transaction:
+                        self._connection.execute("ROLLBACK")
                     raise
-                self._connection.execute("COMMIT")
-            else:
-                with self._connection.transaction():
+            return
+        if getattr(self._local, "connection", None) is not None:
+            yield  # already inside one: the outer transaction decides
+            return
+        import psycopg
+
+        for attempt in range(POOL_SIZE + 1):
+            with _postgresql_errors(), self._pool.connection() as connection:
+                try:
+                    connection.execute("BEGIN")
+                except psycopg.OperationalError:
+                    if connection.closed and attempt < POOL_SIZE:
+                        continue  # a connection the server closed: the pool drops it; another one
+                    raise
+                self._local.connection = connection
+                try:
                     yield
+                    connection.execute("COMMIT")
+                except BaseException:
+                    if not connection.closed:
+                        connection.execute("ROLLBACK")
+                    raise
+                finally:
+                    self._local.connection = None
+                return
+
+    async def run(self, call: Callable[[], T], *, patience: float) -> T:
+        """`call` (which uses this database) in a worker thread, so the event loop never waits for a lock or
+        the network; while the database is unavailable it is tried again for up to `patience` seconds, then
+        `DatabaseUnavailable` is raised. `call` must be safe to repeat (every method here is)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + patience
+        attempt = 0
+        while True:
+            try:
+                return await loop.run_in_executor(self._executor, call)
+            except DatabaseUnavailable:
+                delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+                if loop.time() + delay > deadline:
+                    raise
+                attempt += 1
+                await asyncio.sleep(delay)
 
     def close(self) -> None:
-        """Close the connection (again is harmless)."""
+        """Close the connection or pool (again is harmless)."""
         with self._lock:
-            if not self._closed:
-                self._closed = True
+            if self._closed:
+                return
+            self._closed = True
+        self._executor.shutdown(wait=True)
+        if self.dialect == "sqlite":
+            with self._lock:
                 self._connection.close()
+        else:
+            self._pool.close()
 
     # -- schema ----------------------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -248,11 +367,13 @@ class Database:
         return len(MIGRATIONS)
 
     # -- the question log ------------------------------------------------------------------------------
-    def log_question(self, text: str, answered: bool, top_id: str | None, chat_type: str) -> None:
+    def log_question(
+        self, text: str, answered: bool, top_id: str | None, chat_type: str, asked_at: datetime | None = None
+    ) -> None:
         """Keep a question for `stats`: what was asked, not who asked it."""
         self.execute(
             "INSERT INTO questions (asked_at, text, answered, top_id, chat_type) VALUES (?, ?, ?, ?, ?)",
-            (datetime.now(UTC).isoformat(timespec="seconds"), text[:500], answered, top_id, chat_type),
+            ((asked_at or datetime.now(UTC)).isoformat(timespec="seconds"), text[:500], answered, top_id, chat_type),
         )
 
     def top_subjects(self, limit: int) -> list[QuestionStat]:
@@ -325,21 +446,89 @@ class Database:
 
     # -- the delivery log ------------------------------------------------------------------------------
     def record_delivery(self, key: DeliveryKey, status: str) -> None:
-        """Log a reminder as handled (sent, superseded, blocked, failed); a logged reminder is never sent again."""
+        """Log a reminder as handled without sending it (superseded); a logged reminder is never sent again."""
         milestone_id, occurrence, lead, chat_id = key
         self.execute(
             "INSERT INTO deliveries (milestone_id, occurrence, lead, chat_id, status, recorded_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (milestone_id, occurrence, lead, chat_id) DO NOTHING",
-            (milestone_id, occurrence, lead, chat_id, status, datetime.now(UTC).isoformat()),
+            (milestone_id, occurrence, lead, chat_id, status, _now()),
+        )
+
+    def record_deliveries(self, keys: Sequence[DeliveryKey], status: str) -> None:
+        """`record_delivery` for many, in one transaction."""
+        with self.transaction():
+            for key in keys:
+                self.record_delivery(key, status)
+
+    def claim_delivery(self, key: DeliveryKey, owner: str, stale_before: datetime) -> bool:
+        """Claim a reminder before sending it; True if this owner may send it now.
+
+        Atomic on both databases (one INSERT … ON CONFLICT): of two processes claiming at once, one wins. A
+        claim renewed before `stale_before` was left by a process that died mid-send: it is taken over. A
+        reminder already handled (sent, superseded, blocked, failed) is never claimed. Claiming again what
+        this owner holds succeeds, so a retried call is harmless."""
+        milestone_id, occurrence, lead, chat_id = key
+        rows = self.execute(
+            "INSERT INTO deliveries (milestone_id, occurrence, lead, chat_id, status, recorded_at, owner) "
+            "VALUES (?, ?, ?, ?, 'claimed', ?, ?) ON CONFLICT (milestone_id, occurrence, lead, chat_id) "
+            "DO UPDATE SET owner = excluded.owner, recorded_at = excluded.recorded_at "
+            "WHERE deliveries.status = 'claimed' AND (deliveries.owner = excluded.owner OR deliveries.recorded_at < ?) "
+            "RETURNING owner",
+            (milestone_id, occurrence, lead, chat_id, _now(), owner, _stamp(stale_before)),
+        )
+        return bool(rows)
+
+    def claim_deliveries(self, keys: Sequence[DeliveryKey], owner: str, stale_before: datetime) -> set[DeliveryKey]:
+        """`claim_delivery` for many in one transaction (one round trip's worth of waiting); the ones won."""
+        with self.transaction():
+            return {key for key in keys if self.claim_delivery(key, owner, stale_before)}
+
+    def renew_claims(self, owner: str) -> int:
+        """Keep this owner's claims fresh while their sends are in flight; how many there are."""
+        rows = self.execute(
+            "UPDATE deliveries SET recorded_at = ? WHERE status = 'claimed' AND owner = ? RETURNING owner",
+            (_now(), owner),
+        )
+        return len(rows)
+
+    def finish_delivery(self, key: DeliveryKey, owner: str, status: str) -> bool:
+        """A claimed reminder is handled (sent, blocked, failed …); False if the claim was no longer this
+        owner's (it went stale and another process took it over)."""
+        milestone_id, occurrence, lead, chat_id = key
+        rows = self.execute(
+            "UPDATE deliveries SET status = ?, recorded_at = ? WHERE milestone_id = ? AND occurrence = ? "
+            "AND lead = ? AND chat_id = ? AND owner = ? AND status IN ('claimed', ?) RETURNING owner",
+            (status, _now(), milestone_id, occurrence, lead, chat_id, owner, status),
+        )
+        return bool(rows)
+
+    def release_delivery(self, key: DeliveryKey, owner: str) -> None:
+        """Give a claim back (the send failed and will be tried again)."""
+        milestone_id, occurrence, lead, chat_id = key
+        self.execute(
+            "DELETE FROM deliveries WHERE milestone_id = ? AND occurrence = ? AND lead = ? AND chat_id = ? "
+            "AND owner = ? AND status = 'claimed'",
+            (milestone_id, occurrence, lead, chat_id, owner),
         )
 
     def delivered(self, since: date) -> set[DeliveryKey]:
-        """The logged reminders of events from `since` on (older ones can never fall due again)."""
+        """The handled reminders of events from `since` on (older ones can never fall due again); claims
+        are not handled yet (see `claims`)."""
         rows = self.execute(
-            "SELECT milestone_id, occurrence, lead, chat_id FROM deliveries WHERE occurrence >= ?",
+            "SELECT milestone_id, occurrence, lead, chat_id FROM deliveries WHERE occurrence >= ? "
+            "AND status <> 'claimed'",
             (since.isoformat(),),
         )
         return {(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows}
+
+    def claims(self, since: date) -> dict[DeliveryKey, tuple[str, datetime]]:
+        """The claimed reminders: owner, and when the claim was made or last renewed."""
+        rows = self.execute(
+            "SELECT milestone_id, occurrence, lead, chat_id, owner, recorded_at FROM deliveries "
+            "WHERE occurrence >= ? AND status = 'claimed'",
+            (since.isoformat(),),
+        )
+        return {(str(r[0]), str(r[1]), str(r[2]), int(r[3])): (str(r[4]), datetime.fromisoformat(r[5])) for r in rows}
 
     def delivery_statuses(self) -> dict[str, int]:
         rows = self.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status")
@@ -532,6 +721,106 @@ def _utc(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("timezone-aware datetimes only")
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class QuestionLog:
+    """The question log, written behind the replies so it never delays one. Best effort: while the database
+    is unavailable, entries wait in memory (the newest `QUESTION_BACKLOG`) and are written when it is back;
+    they are lost if the process stops before that."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._pending: deque[tuple[str, bool, str | None, str, datetime]] = deque()
+        self._task: asyncio.Task[None] | None = None
+        self.dropped = 0
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def add(self, text: str, answered: bool, top_id: str | None, chat_type: str) -> None:
+        """Queue one entry (on the event loop); a background task writes it."""
+        if len(self._pending) >= QUESTION_BACKLOG:
+            self._pending.popleft()
+            self.dropped += 1
+        self._pending.append((text, answered, top_id, chat_type, datetime.now(UTC)))
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._write_all())
+
+    async def _write_all(self, patience: float = QUESTION_LOG_RETRY, once: bool = False) -> None:
+        warned = False
+        while self._pending:
+            batch = [self._pending.popleft() for _ in range(len(self._pending))]
+            try:
+                await self.database.run(lambda batch=batch: self._insert(batch), patience=patience)  # type: ignore[misc]
+            except asyncio.CancelledError:
+                self._pending.extendleft(reversed(batch))
+                raise
+            except DatabaseUnavailable as error:
+                self._pending.extendleft(reversed(batch))
+                while len(self._pending) > QUESTION_BACKLOG:
+                    self._pending.popleft()
+                    self.dropped += 1
+                if not warned:
+                    logger.warning("question log: %s; %d entries wait in memory", error, len(self._pending))
+                    warned = True
+                if once:
+                    return
+                await asyncio.sleep(QUESTION_LOG_RETRY)
+        if warned:
+            logger.warning("question log: the database is back; the waiting entries are written")
+
+    def _insert(self, batch: list[tuple[str, bool, str | None, str, datetime]]) -> None:
+        with self.database.transaction():
+            for text, answered, top_id, chat_type, asked_at in batch:
+                self.database.log_question(text, answered, top_id, chat_type, asked_at)
+
+    async def close(self, patience: float = 2.0) -> None:
+        """At shutdown: one last try to write what waits; says how much was lost."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+        await self._write_all(patience, once=True)
+        lost = self.dropped + len(self._pending)
+        if lost:
+            logger.warning("question log: %d entries were not written (the database was unavailable)", lost)
+
+
+def _stamp(moment: datetime) -> str:
+    """UTC, fixed width, so stored times compare as text on both databases."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _now() -> str:
+    return _stamp(datetime.now(UTC))
+
+
+def _rows(cursor: Any) -> list[Any]:
+    return list(cursor.fetchall()) if cursor.description else []
+
+
+@contextmanager
+def _sqlite_errors() -> Iterator[None]:
+    """SQLite's "database is locked" (another process writes) as `DatabaseUnavailable`."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        message = str(error).lower()
+        if "locked" in message or "busy" in message:
+            raise DatabaseUnavailable(f"the SQLite database is locked by another connection: {error}") from error
+        raise
+
+
+@contextmanager
+def _postgresql_errors() -> Iterator[None]:
+    """psycopg's connection trouble (server gone, restarting, no connection free) as `DatabaseUnavailable`."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.OperationalError as error:
+        raise DatabaseUnavailable(f"PostgreSQL is unavailable: {str(error).strip()}") from error
 
 
 def open_database(url: str) -> Database:

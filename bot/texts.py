@@ -250,3 +250,9 @@ CHANGES_NONE = "Ingen endringer er gjort ennå."
 RENAME_USAGE = "Skriv for eksempel <code>/endrenavn yrkesmesse Yrkesmessa i Indre Østfold</code>."
 RENAMED = "<b>{old}</b> heter nå <b>{new}</b>."
 RENAME_SAME = "Milepælen heter allerede <b>{title}</b>."
+
+# The database is locked by another process or unreachable (after `storage.USER_PATIENCE` of retries).
+DATABASE_NOT_SAVED = (
+    "Beklager, databasen svarer ikke akkurat nå, så dette ble <b>ikke</b> lagret. Prøv igjen om et par minutter."
+)
+DATABASE_NOT_READ = "Beklager, databasen svarer ikke akkurat nå. Prøv igjen om et par minutter."

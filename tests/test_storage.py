@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
+from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.milestones.dates import OSLO, Lead
 from bot.milestones.model import Milestone
-from bot.milestones.planner import ALL
-from bot.storage import MIGRATIONS, Database, StorageError, open_database
+from bot.milestones.planner import ALL, DeliveryKey
+from bot.storage import MIGRATIONS, Database, DatabaseUnavailable, StorageError, open_database
 
 from .storage_urls import database_url
 
@@ -158,3 +162,143 @@ def test_question_counts_by_period(database: Database) -> None:
     assert [(s.label, s.count) for s in database.top_subjects_between(start, end, 5)] == [("3.2", 2)]
     assert [(s.label, s.count) for s in database.unanswered_between(start, end)] == [("x", 1)]
     assert [(s.label, s.count) for s in database.unanswered_between()] == [("x", 2)]
+
+
+# -- claims: two processes never send the same reminder ------------------------------------------------------
+KEY = ("yrkesmesse", "2027-10-14", "1d", 42)
+
+
+def test_a_claim_is_won_once_and_settled_by_its_owner(database: Database) -> None:
+    fresh = datetime.now(OSLO) - timedelta(minutes=2)  # claims renewed after this are live
+    assert database.claim_delivery(KEY, "a", fresh)
+    assert not database.claim_delivery(KEY, "b", fresh)  # a live claim of another process
+    assert database.claim_delivery(KEY, "a", fresh)  # the same owner again (a retried call): harmless
+    assert KEY in database.claims(date(2027, 1, 1)) and database.delivered(date(2027, 1, 1)) == set()
+    assert not database.finish_delivery(KEY, "b", "sent")  # not b's to settle
+    assert database.finish_delivery(KEY, "a", "sent")
+    assert database.delivered(date(2027, 1, 1)) == {KEY} and database.claims(date(2027, 1, 1)) == {}
+    assert not database.claim_delivery(KEY, "b", datetime.now(OSLO) + timedelta(days=1))  # sent: never again
+
+
+def test_a_stale_claim_is_taken_over_and_a_released_one_is_free(database: Database) -> None:
+    assert database.claim_delivery(KEY, "dead", datetime.now(OSLO))
+    assert not database.claim_delivery(KEY, "b", datetime.now(OSLO) - timedelta(minutes=2))  # still live
+    assert database.claim_delivery(KEY, "b", datetime.now(OSLO) + timedelta(seconds=1))  # stale: taken over
+    assert not database.finish_delivery(KEY, "dead", "sent")  # the old owner lost it
+    assert database.renew_claims("b") == 1
+    database.release_delivery(KEY, "b")
+    assert database.claims(date(2027, 1, 1)) == {}
+    assert database.claim_delivery(KEY, "c", datetime.now(OSLO) - timedelta(minutes=2))
+
+
+def test_concurrent_claims_from_two_connections_have_one_winner_each(
+    database: Database, request: pytest.FixtureRequest
+) -> None:
+    """Two Database objects (as two processes would have), four threads each, racing for the same 300 keys."""
+    other = Database(database.url)
+    keys = [("yrkesmesse", "2027-10-14", "1d", chat) for chat in range(300)]
+    fresh = datetime.now(OSLO) - timedelta(minutes=2)
+    won: dict[str, list[DeliveryKey]] = {}
+    barrier = threading.Barrier(8)
+
+    def race(db: Database, owner: str) -> None:
+        barrier.wait()
+        mine = []
+        for key in keys:
+            for _ in range(200):  # SQLite: a lock held by the other side is retried, as `Database.run` would
+                try:
+                    if db.claim_delivery(key, owner, fresh):
+                        mine.append(key)
+                    break
+                except DatabaseUnavailable:
+                    continue
+        won[owner] = mine
+
+    threads = [
+        threading.Thread(target=race, args=(db, f"{name}{n}")) for name, db in (("a", database), ("b", other))
+        for n in range(4)
+    ]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.close()
+    winners = Counter(key for mine in won.values() for key in mine)
+    assert sorted(winners) == sorted(keys) and set(winners.values()) == {1}
+    print(f"{request.node.callspec.id}: claims won per thread {sorted(len(m) for m in won.values())}")
+
+
+# -- the database busy or gone -------------------------------------------------------------------------------
+def hold_write_lock(path: Path) -> subprocess.Popen[str]:
+    """Another process holding SQLite's write lock (BEGIN IMMEDIATE) until its stdin is closed."""
+    script = (
+        "import sqlite3, sys\n"
+        f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+        "c.execute('BEGIN IMMEDIATE')\nprint('locked', flush=True)\nsys.stdin.read()\nc.execute('COMMIT')\n"
+    )
+    locker = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
+    return locker
+
+
+def release(locker: subprocess.Popen[str]) -> None:
+    assert locker.stdin is not None
+    locker.stdin.close()
+    locker.wait(10)
+
+
+async def test_sqlite_locked_by_another_process_reads_go_on_and_writes_wait_or_say_so(tmp_path: Path) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    database.subscribe(1, ALL, (Lead(1, "d"),), NOW)
+    locker = hold_write_lock(tmp_path / "bot.sqlite3")
+    try:
+        assert [s.chat_id for s in database.subscriptions()] == [1]  # a read needs no lock
+        with pytest.raises(DatabaseUnavailable):  # a write says so at once instead of hanging
+            database.subscribe(2, ALL, (Lead(1, "d"),), NOW)
+        with pytest.raises(DatabaseUnavailable):  # and through `run`, once its patience is spent
+            await database.run(lambda: database.subscribe(2, ALL, (Lead(1, "d"),), NOW), patience=0.5)
+        attempts = []
+
+        def subscribe() -> None:
+            attempts.append(1)
+            if len(attempts) == 3:  # released while `run` is retrying: the write goes through
+                release(locker)
+            database.subscribe(2, ALL, (Lead(1, "d"),), NOW)
+
+        await database.run(subscribe, patience=60)
+        assert len(attempts) >= 3
+    finally:
+        if locker.poll() is None:
+            release(locker)
+    assert sorted(s.chat_id for s in database.subscriptions()) == [1, 2]
+    database.close()
+
+
+def test_postgresql_terminated_connections_are_replaced(tmp_path: Path) -> None:
+    """A server restart, as the bot's connections see it: every backend of the bot terminated."""
+    with database_url("postgresql", tmp_path) as url:
+        database = open_database(url)
+        database.subscribe(1, ALL, (Lead(1, "d"),), NOW)
+        terminated = terminate_bot_backends()
+        assert terminated >= 1
+        database.subscribe(2, ALL, (Lead(1, "d"),), NOW)  # the next call succeeds, on a new connection
+        assert sorted(s.chat_id for s in database.subscriptions()) == [1, 2]
+        terminate_bot_backends()
+        with database.transaction():  # a transaction too
+            database.subscribe(3, ALL, (Lead(1, "d"),), NOW)
+        terminate_bot_backends()
+        assert sorted(s.chat_id for s in database.subscriptions()) == [1, 2, 3]
+        database.close()
+
+
+def terminate_bot_backends() -> int:
+    import psycopg
+
+    from .storage_urls import POSTGRES_URL
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'partnership-bot' "
+            "AND pid <> pg_backend_pid() AND datname = current_database()"
+        ).fetchall()
+    return len(rows)

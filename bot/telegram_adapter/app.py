@@ -14,6 +14,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -49,7 +50,7 @@ from bot.assistant import Assistant, load_assistant
 from bot.milestones.dates import OSLO
 from bot.settings import Settings, SettingsError, load_settings
 from bot.staff.desk import StaffDesk
-from bot.storage import Database, open_database
+from bot.storage import Database, QuestionLog, open_database
 from bot.telegram_adapter import handlers
 from bot.telegram_adapter.context import BotContext, BotData
 from bot.telegram_adapter.limits import MessageRateLimiter
@@ -136,6 +137,8 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
 
 async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     data: BotData = application.bot_data
+    if data.question_log is not None:
+        await data.question_log.close()
     if data.database is not None:
         data.database.close()
 
@@ -174,7 +177,9 @@ def build_application(
     data: BotData = application.bot_data
     data.assistant, data.database, data.settings = assistant, database, settings
     data.staff = StaffDesk(assistant, database)
-    data.reminders = ReminderService(application, assistant.desk, database, assistant.clock)
+    data.question_log = QuestionLog(database)
+    claim_timeout = timedelta(seconds=settings.claim_timeout)
+    data.reminders = ReminderService(application, assistant.desk, database, assistant.clock, claim_timeout)
     data.reminders.schedules.append(SummaryService(application, data.staff, database, settings, assistant.clock))
 
     private = filters.ChatType.PRIVATE

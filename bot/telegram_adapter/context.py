@@ -14,7 +14,7 @@ from bot.assistant import Assistant
 from bot.milestones.desk import MilestoneDesk
 from bot.settings import Settings
 from bot.staff.desk import StaffDesk
-from bot.storage import Database
+from bot.storage import Database, QuestionLog
 from bot.telegram_adapter.reminders import ReminderService
 
 
@@ -27,6 +27,7 @@ class BotData:
     settings: Settings | None = None
     reminders: ReminderService | None = None
     staff: StaffDesk | None = None
+    question_log: QuestionLog | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -55,6 +56,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def staff(self) -> StaffDesk:
         assert self.bot_data.staff is not None
         return self.bot_data.staff
+
+    @property
+    def question_log(self) -> QuestionLog:
+        assert self.bot_data.question_log is not None
+        return self.bot_data.question_log
 
     @property
     def settings(self) -> Settings:

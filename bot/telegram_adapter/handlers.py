@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from telegram import (
     Bot,
@@ -31,11 +32,13 @@ from bot.conversation import command_reply, parse_command, text_reply
 from bot.milestones.desk import CalendarFile
 from bot.render import Reply, first_page, pages
 from bot.settings import Settings
-from bot.storage import Actor
+from bot.storage import USER_PATIENCE, Actor, DatabaseUnavailable
 from bot.telegram_adapter.context import BotContext
 from bot.telegram_adapter.retry import Later, seconds, uncertain, with_retries
 
 logger = logging.getLogger("bot")
+T = TypeVar("T")
+MIGRATION_PATIENCE = 120.0  # seconds a group's move to a supergroup waits for a busy database
 
 
 # -- sending ---------------------------------------------------------------------------------------------
@@ -113,10 +116,16 @@ async def send_calendar(
 
 
 def log_question(context: BotContext, answer: Answer | None, text: str, chat_type: str) -> None:
-    """Keep the question for `stats` without who asked it; after the reply is sent, so it never delays one."""
+    """Keep the question for `stats` without who asked it; written behind the reply, so it never delays one."""
     if answer is None or not text.strip():
         return
-    context.database.log_question(text.strip(), answer.answered, answer.top_id, chat_type)
+    context.question_log.add(text.strip(), answer.answered, answer.top_id, chat_type)
+
+
+async def off_loop(context: BotContext, call: Callable[[], T]) -> T:
+    """Core work that may use the database, in the database's worker threads, so a lock or a restarting
+    server never stops the event loop; `DatabaseUnavailable` after `USER_PATIENCE` seconds of retries."""
+    return await context.database.run(call, patience=USER_PATIENCE)
 
 
 # -- commands ----------------------------------------------------------------------------------------------
@@ -133,7 +142,14 @@ async def on_command(update: Update, context: BotContext) -> None:
         reply = context.assistant.help(context.bot.username, private=not group, admin=admin)
         await send(message, reply, quote=group)
         return
-    reply, answer = command_reply(context.assistant, name, args, context.bot.username)
+    try:
+        reply, answer = await off_loop(
+            context, lambda: command_reply(context.assistant, name, args, context.bot.username)
+        )
+    except DatabaseUnavailable as error:
+        logger.warning("command /%s: %s", name, error)
+        await send(message, Reply(texts.DATABASE_NOT_READ), quote=group)
+        return
     await send(message, reply, quote=group)
     log_question(context, answer, args, message.chat.type)
 
@@ -218,7 +234,14 @@ async def on_milestone_command(update: Update, context: BotContext) -> None:
         )
         await send(message, Reply(refusal), quote=not private)
         return
-    reply = context.desk.run(command.name, message.chat.id, args, context.assistant.clock(), actor_of(message))
+    chat_id, now, actor = message.chat.id, context.assistant.clock(), actor_of(message)
+    try:
+        reply = await off_loop(context, lambda: context.desk.run(command.name, chat_id, args, now, actor))
+    except DatabaseUnavailable as error:  # nothing was changed: say so, never drop it silently
+        logger.warning("command /%s: %s", command.name, error)
+        failed = texts.DATABASE_NOT_READ if command is commands.REMINDERS else texts.DATABASE_NOT_SAVED
+        await send(message, Reply(failed), quote=not private)
+        return
     await send(message, reply, quote=not private)
     if command is not commands.REMINDERS:
         context.reminders.reschedule()
@@ -229,8 +252,13 @@ async def on_calendar_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    result = context.desk.calendar(context.assistant.clock(), message.chat.id)
-    await send_calendar(context, message.chat.id, result, quote=message if message.chat.type != "private" else None)
+    chat_id, now = message.chat.id, context.assistant.clock()
+    try:
+        result: CalendarFile | Reply = await off_loop(context, lambda: context.desk.calendar(now, chat_id))
+    except DatabaseUnavailable as error:
+        logger.warning("command /kalender: %s", error)
+        result = Reply(texts.DATABASE_NOT_READ)
+    await send_calendar(context, chat_id, result, quote=message if message.chat.type != "private" else None)
 
 
 async def on_staff_command(update: Update, context: BotContext) -> None:
@@ -249,7 +277,13 @@ async def on_staff_command(update: Update, context: BotContext) -> None:
     if not await may_run(command, message, context):
         await send(message, Reply(texts.STAFF_ONLY), quote=not private)
         return
-    reply = context.staff.run(name, args, actor_of(message), context.assistant.clock())
+    actor, now = actor_of(message), context.assistant.clock()
+    try:
+        reply = await off_loop(context, lambda: context.staff.run(name, args, actor, now))
+    except DatabaseUnavailable as error:  # nothing was changed: say so, never drop it silently
+        logger.warning("command /%s: %s", name, error)
+        await send(message, Reply(texts.DATABASE_NOT_SAVED), quote=not private)
+        return
     await send(message, reply, quote=not private)
     if name == commands.STATISTICS.name:
         context.reminders.reschedule()  # the weekly summary may have been switched on or off
@@ -259,7 +293,12 @@ async def on_migration(update: Update, context: BotContext) -> None:
     """A group became a supergroup: its subscriptions move to the new chat id."""
     message = update.effective_message
     if message is not None and message.migrate_to_chat_id:
-        context.database.move_chat(message.chat.id, message.migrate_to_chat_id)
+        old_id, new_id, database = message.chat.id, message.migrate_to_chat_id, context.database
+        try:
+            await database.run(lambda: database.move_chat(old_id, new_id), patience=MIGRATION_PATIENCE)
+        except DatabaseUnavailable as error:  # the next reminder's ChatMigrated moves them then
+            logger.error("a group became a supergroup; cannot move its subscriptions now: %s", error)
+            return
         logger.info("a group became a supergroup; its subscriptions moved")
 
 
@@ -293,9 +332,15 @@ async def on_private_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    reply, answer = text_reply(context.assistant, message.text, context.bot.username)
+    text = message.text
+    try:
+        reply, answer = await off_loop(context, lambda: text_reply(context.assistant, text, context.bot.username))
+    except DatabaseUnavailable as error:
+        logger.warning("question: %s", error)
+        await send(message, Reply(texts.DATABASE_NOT_READ))
+        return
     await send(message, reply)
-    log_question(context, answer, message.text, "private")
+    log_question(context, answer, text, "private")
 
 
 def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
@@ -327,7 +372,12 @@ async def on_group_text(update: Update, context: BotContext) -> None:
     if not question:
         await send(message, Reply(texts.EMPTY_QUESTION), quote=True)
         return
-    reply, answer = text_reply(context.assistant, question, context.bot.username)
+    try:
+        reply, answer = await off_loop(context, lambda: text_reply(context.assistant, question, context.bot.username))
+    except DatabaseUnavailable as error:
+        logger.warning("question: %s", error)
+        await send(message, Reply(texts.DATABASE_NOT_READ), quote=True)
+        return
     await send(message, reply, quote=True)
     log_question(context, answer, question, message.chat.type)
 
@@ -352,17 +402,28 @@ async def on_button(update: Update, context: BotContext) -> None:
     action = callbacks.parse(data)
     if isinstance(action, callbacks.AddToCalendar):  # a file below the list, which stays as it is
         if query.message is not None:
-            chat_id = query.message.chat.id
-            await send_calendar(
-                context, chat_id, context.desk.calendar(context.assistant.clock(), chat_id, action.milestone_id)
-            )
+            chat_id, now, milestone_id = query.message.chat.id, context.assistant.clock(), action.milestone_id
+            try:
+                result = await off_loop(context, lambda: context.desk.calendar(now, chat_id, milestone_id))
+            except DatabaseUnavailable as error:
+                logger.warning("calendar button: %s", error)
+                result = Reply(texts.DATABASE_NOT_READ)
+            await send_calendar(context, chat_id, result)
         return
-    if isinstance(action, callbacks.StatisticsPage):  # admins only, in a private chat only
-        private = query.message is not None and query.message.chat.type == "private"
-        allowed = private and await is_partnership_admin_id(context.bot, context.settings, query.from_user.id)
-        reply = context.staff.statistics_page(data) if allowed else Reply(texts.STAFF_ONLY)
-    else:
-        reply = context.assistant.on_button(data)
+    try:
+        if isinstance(action, callbacks.StatisticsPage):  # admins only, in a private chat only
+            private = query.message is not None and query.message.chat.type == "private"
+            allowed = private and await is_partnership_admin_id(context.bot, context.settings, query.from_user.id)
+            reply = (
+                await off_loop(context, lambda: context.staff.statistics_page(data))
+                if allowed
+                else Reply(texts.STAFF_ONLY)
+            )
+        else:
+            reply = await off_loop(context, lambda: context.assistant.on_button(data))
+    except DatabaseUnavailable as error:
+        logger.warning("button: %s", error)
+        reply = Reply(texts.DATABASE_NOT_READ)
     split = pages(reply.html)
     first = Reply(split[0], reply.buttons if len(split) == 1 else ())
     try:

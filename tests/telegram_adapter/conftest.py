@@ -60,6 +60,7 @@ async def start_bot(
     admin_user_ids: frozenset[int] = frozenset(),
     partnership_chat_id: int | None = None,
     timeouts: Timeouts = TIMEOUTS,
+    database_url: str | None = None,
     **fake: Any,
 ) -> RunningBot:
     """The application over a fresh database (milestone edits and subscriptions in it) and a fake server."""
@@ -69,7 +70,7 @@ async def start_bot(
         load_settings(environ={}, env_file=None),
         token=telegram.token,
         api_base_url=telegram.base_url,
-        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        database_url=database_url or f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         rate_limit=rate_limit,
         admin_user_ids=admin_user_ids,
         partnership_chat_id=partnership_chat_id,

@@ -1,7 +1,8 @@
 """Crash test: 1,000 subscribed chats, the bot killed (SIGKILL) in the middle of the fan-out and started again.
 
 Afterwards every chat has its reminder (none lost), and the only repeats are reminders Telegram had accepted
-but the bot had not yet logged at the kill: at most the sends in flight (FANOUT_CONCURRENCY).
+but the bot had not yet logged at the kill: at most the sends in flight (FANOUT_CONCURRENCY). Their claims
+are taken over once they are REMINDER_CLAIM_TIMEOUT old (a few seconds here, 120 s by default).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.telegram_adapter.reminders import FANOUT_CONCURRENCY
 from ..fake_telegram import FakeTelegram, bot_environment, start_bot_process
 
 CHATS = 1000
+CLAIM_TIMEOUT = "4"  # seconds
 
 
 def prepare(url: str) -> None:
@@ -37,7 +39,9 @@ def prepare(url: str) -> None:
 
 
 async def start(telegram: FakeTelegram, url: str, folder: Path) -> asyncio.subprocess.Process:
-    environment = bot_environment(url, telegram, TELEGRAM_RATE_LIMIT="off", LOG_LEVEL="WARNING")
+    environment = bot_environment(
+        url, telegram, TELEGRAM_RATE_LIMIT="off", LOG_LEVEL="WARNING", REMINDER_CLAIM_TIMEOUT=CLAIM_TIMEOUT
+    )
     return await start_bot_process(environment, folder, output=asyncio.subprocess.DEVNULL)
 
 
