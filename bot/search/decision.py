@@ -23,7 +23,6 @@ class Evidence:
     best_coverage: float  # lexical: the best document's share
     similarity: float  # semantic: cosine of the best part (0 without the layer)
     margin: float  # semantic: the best cosine minus the next
-    agreement: float  # semantic: cosine of the lexical best part (0 when no word matched)
     semantic: bool  # whether the semantic layer answered
 
     def features(self) -> dict[str, float]:
@@ -37,7 +36,6 @@ class Evidence:
         if self.semantic:
             found["similarity"] = (self.similarity - SIMILARITY_CENTRE) * SIMILARITY_SCALE
             found["margin"] = self.margin * SIMILARITY_SCALE
-            found["agreement"] = (self.agreement - SIMILARITY_CENTRE) * SIMILARITY_SCALE if self.agreement else -1.0
         return found
 
 
@@ -46,12 +44,20 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -5.0,
-    "coverage": 10.0,
+    "bias": -7.903,
+    "coverage": 7.119,
+    "best_coverage": 4.406,
+    "missing_rare": 3.024,
+    "subject_found": 0.154,
+    "similarity": 3.873,
+    "margin": 0.262,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -5.0,
-    "coverage": 10.0,
+    "bias": -7.382,
+    "coverage": 9.026,
+    "best_coverage": 2.677,
+    "missing_rare": 2.539,
+    "subject_found": -0.282,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
 

@@ -23,7 +23,7 @@ from bot.knowledge import Agreement, canonical_measure_id
 from bot.search.analysis import Token, base_forms, fold, strip_derivation, term_key, tokenize, undouble
 from bot.search.compounds import CompoundSplitter
 from bot.search.decision import Evidence, decide
-from bot.search.lexicon import Lexicon
+from bot.search.lexicon import Lexicon, Name
 from bot.search.semantic import Embedder, SemanticLayer
 
 Kind = Literal["section", "area", "measure"]
@@ -48,16 +48,17 @@ KIND_PRIOR: dict[Kind, float] = {"section": 0.9, "area": 1.0, "measure": 1.0}
 # "langs" are filler of a sentence, "brannvesenet", "gatelys" are subjects the agreement does not have.
 RARE_ZIPF = 3.5  # at or below: a full unknown word
 COMMON_ZIPF = 5.0  # at or above: weighs only FILLER_SHARE of one
-FILLER_SHARE = 0.25
+FILLER_SHARE = 0.0
 
 # Reciprocal-rank fusion of the two rankings (the lexical one first among equals).
-FUSION_K = 2.0
+FUSION_K = 1.0
 LEXICAL_WEIGHT = 1.0
-SEMANTIC_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 0.75
 SEMANTIC_KEEP = 0.015  # parts this close to the best cosine are shown even where no word matched
 MIN_DOCUMENT_COVERAGE = 0.3  # and a document answering less of it than this is not shown
 KEEP_FRACTION = 0.5  # results below this share of the best score are dropped
 MAX_RESULTS = 20
+PHRASE_LENGTHS = (6, 5, 4, 3, 2)  # synonym and name phrases, longest first (MAX_NAME_WORDS in lexicon.py)
 
 _MEASURE_REF = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,2})(?:\.?\s?([ab])\b)?(?![\d])", re.IGNORECASE)
 _AREA_REF = re.compile(r"^(?:innsats)?(?:området|område|omrade)?\s*(\d{1,2})$")
@@ -144,6 +145,7 @@ class SearchIndex:
         self._surface_keys: dict[str, set[str]] = defaultdict(set)  # folded word → keys (for typos)
         for document in documents:
             self._add(document)
+        self._name_keys = self._add_names(lexicon.names)
         self._postings = dict(self._postings)
         count = len(self._documents)
         self._idf = {key: math.log(1 + count / len(docs)) for key, docs in self._postings.items()}
@@ -158,6 +160,15 @@ class SearchIndex:
                 if len(keys) == 1:
                     self._synonyms[keys[0]].update(meant)
                     self._surface_keys[fold(word)].add(keys[0])
+                elif keys:
+                    self._synonym_phrases[keys].update(meant)
+        for entry, name_key in zip(lexicon.names, self._name_keys, strict=True):
+            meant = {name_key: SYNONYM}
+            for said in entry.said:
+                keys = self._phrase_keys(said)
+                if len(keys) == 1:
+                    self._synonyms[keys[0]].update(meant)
+                    self._surface_keys[fold(said.lower())].add(keys[0])
                 elif keys:
                     self._synonym_phrases[keys].update(meant)
         self._fuzzy_choices = list(self._surface_keys)
@@ -183,6 +194,24 @@ class SearchIndex:
             self._post(index, token.surface, OWN, OWN_PART, document)
         for token in self._expand_hyphens(tokenize(source.context)):
             self._post(index, token.surface, CONTEXT, CONTEXT_PART, None)
+
+    def _add_names(self, names: Sequence[Name]) -> list[str]:
+        """A key of its own for each name, in the documents where it stands whole: "universitetet på Ås"
+        means NMBU, not every part that says "universitet"."""
+        keys = []
+        for position, entry in enumerate(names):
+            key = f"#name{position}"
+            wanted = " ".join(entry.name.lower().split())
+            for index, document in enumerate(self._documents):
+                own = " ".join(document.source.own.lower().split())
+                start = own.find(wanted)
+                if start >= 0:
+                    self._postings[key][index] = OWN
+                    document.surfaces.setdefault(key, set()).update(
+                        t.surface for t in tokenize(own[start:][: len(wanted)])
+                    )
+            keys.append(key)
+        return keys
 
     def _post(self, index: int, word: str, weight: float, part_weight: float, document: _Document | None) -> None:
         if word in self._lexicon.stopwords:
@@ -215,6 +244,11 @@ class SearchIndex:
                     expanded.append(Token(token.surface + head, token.start, token.end))
                 break
         return expanded
+
+    def _phrase_keys(self, text: str) -> tuple[str, ...]:
+        """A phrase's keys as a question's would be: hyphens completed, filler dropped."""
+        tokens = self._expand_hyphens(tokenize(text))
+        return tuple(term_key(token.surface) for token in tokens if token.surface not in self._lexicon.stopwords)
 
     def _keys_of(self, text: str) -> list[str]:
         return [term_key(token.surface) for token in tokenize(text) if token.surface not in self._lexicon.stopwords]
@@ -272,7 +306,7 @@ class SearchIndex:
         concepts: list[_Concept] = []
         position = 0
         while position < len(content):
-            for length in (3, 2):
+            for length in PHRASE_LENGTHS:
                 phrase = tuple(key for _, key in content[position : position + length])
                 if len(phrase) == length and phrase in self._synonym_phrases:
                     words = " ".join(word for word, _ in content[position : position + length])
@@ -384,11 +418,13 @@ class SearchIndex:
                 subject_found = anywhere > 0
             for index, value in best.items():
                 scores[index] += concept.weight * value
+        if not total:  # nothing but common words the agreement does not use ("hvordan går det")
+            return _Lexical({}, matched, 0.0, 0.0, False)
         coverage = {
             index: value / total * KIND_PRIOR[self._documents[index].source.kind] for index, value in scores.items()
         }
-        share = answerable / total if total else 0.0
-        return _Lexical(coverage, matched, share, missing_rare / total if total else 0.0, subject_found)
+        share = answerable / total
+        return _Lexical(coverage, matched, share, missing_rare / total, subject_found)
 
     def evidence(self, query: str) -> Evidence | None:
         """Every signal the decision weighs for a question (None when it has no content words); for the
@@ -402,13 +438,11 @@ class SearchIndex:
         similarities = self._semantic.similarities(query) if self._semantic is not None else None
         lexical_order = sorted(lexical.coverage, key=lambda index: -lexical.coverage[index])
         semantic: dict[int, float] = {}
-        top = second = agreed = 0.0
+        top = second = 0.0
         if similarities is not None:
             semantic = {index: float(value) for index, value in enumerate(similarities)}
             ordered = sorted(semantic.values(), reverse=True)
             top, second = ordered[0], ordered[1] if len(ordered) > 1 else ordered[0]
-            if lexical_order:
-                agreed = semantic[lexical_order[0]]
         evidence = Evidence(
             coverage=lexical.share,
             missing_rare=lexical.missing_rare,
@@ -416,7 +450,6 @@ class SearchIndex:
             best_coverage=lexical.coverage[lexical_order[0]] if lexical_order else 0.0,
             similarity=top,
             margin=top - second,
-            agreement=agreed,
             semantic=similarities is not None,
         )
         return evidence, semantic

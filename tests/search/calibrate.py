@@ -4,13 +4,11 @@
 
 A logistic regression over `Evidence.features()`: label 1 for a question the agreement answers, 0 for one it
 does not. Off-topic questions weigh more (a wrong answer is worse than none), and the threshold is the
-lowest that keeps abstention on the fitting sets at TARGET_ABSTAIN. The development and frozen sets are
-never read here.
+model's 0.5. The development and frozen sets are never read here.
 """
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 
@@ -27,7 +25,6 @@ from bot.search.decision import Evidence  # noqa: E402
 FIT_SETS = ["questions_calibration.yaml", "questions_extra.yaml"]
 OFF_TOPIC_WEIGHT = 2.0
 L2 = 0.01
-TARGET_ABSTAIN = 0.97
 
 
 def load_cases(name: str) -> list[dict[str, object]]:
@@ -64,19 +61,16 @@ def main() -> None:
                 continue  # no content words: abstains before the model is asked
             evidence.append((found, alone, int(bool(case["gold"]))))
     labels = [label for _, _, label in evidence]
-    for title, pick, target in (("SEMANTIC", 0, "WEIGHTS_SEMANTIC"), ("LEXICAL", 1, "WEIGHTS_LEXICAL")):
+    for pick, target in ((0, "WEIGHTS_SEMANTIC"), (1, "WEIGHTS_LEXICAL")):
         rows = [item[pick].features() for item in evidence]  # type: ignore[union-attr]
         names = sorted({key for row in rows for key in row})
         weights = fit(rows, labels, names)
         setattr(model, target, weights)
         probabilities = [model.probability(item[pick]) for item in evidence]  # type: ignore[arg-type]
-        off = sorted(p for p, label in zip(probabilities, labels, strict=True) if not label)
-        on = [p for p, label in zip(probabilities, labels, strict=True) if label]
-        threshold = max(0.5, off[min(len(off) - 1, int(TARGET_ABSTAIN * len(off)))] + 1e-3) if off else 0.5
-        weights["bias"] = round(weights["bias"] - math.log(threshold / (1 - threshold)), 3)
-        print(f"{target} = {weights}  # {title}, n={len(rows)}, threshold moved into the bias")
-        print(f"  fitting sets: on-topic answered {sum(p >= threshold for p in on)}/{len(on)}, "
-              f"off-topic answered {sum(p >= threshold for p in off)}/{len(off)}")  # fmt: skip
+        off = [p >= model.THRESHOLD for p, label in zip(probabilities, labels, strict=True) if not label]
+        on = [p >= model.THRESHOLD for p, label in zip(probabilities, labels, strict=True) if label]
+        print(f"{target} = {weights}  # n={len(rows)}")
+        print(f"  on the fitting sets: on-topic answered {sum(on)}/{len(on)}, off-topic answered {sum(off)}/{len(off)}")
 
 
 if __name__ == "__main__":
