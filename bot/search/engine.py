@@ -163,7 +163,7 @@ class SearchIndex:
                 elif keys:
                     self._synonym_phrases[keys].update(meant)
         for entry, name_key in zip(lexicon.names, self._name_keys, strict=True):
-            meant = {name_key: SYNONYM}
+            meant = {name_key: OWN}  # a name people use is the thing itself, not a related word
             for said in entry.said:
                 keys = self._phrase_keys(said)
                 if len(keys) == 1:
