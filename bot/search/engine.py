@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,7 +22,9 @@ from rapidfuzz.distance import Levenshtein
 from bot.knowledge import Agreement, canonical_measure_id
 from bot.search.analysis import Token, base_forms, fold, strip_derivation, term_key, tokenize, undouble
 from bot.search.compounds import CompoundSplitter
-from bot.search.lexicon import Lexicon
+from bot.search.decision import Evidence, decide
+from bot.search.lexicon import Lexicon, Name
+from bot.search.semantic import Embedder, SemanticLayer
 
 Kind = Literal["section", "area", "measure"]
 
@@ -42,10 +44,21 @@ REAL_WORD_ZIPF = 2.5  # words this common in bokmål are what they say, never ty
 # The opening sections are prose about the agreement itself; where a measure says the same, it is the answer.
 KIND_PRIOR: dict[Kind, float] = {"section": 0.9, "area": 1.0, "measure": 1.0}
 
-MIN_COVERAGE = 0.5  # below this share of the question's weight found in the agreement, the search abstains
+# A word the agreement lacks weighs by how rare it is in general bokmål (wordfreq zipf): "lovet", "folk",
+# "langs" are filler of a sentence, "brannvesenet", "gatelys" are subjects the agreement does not have.
+RARE_ZIPF = 3.5  # at or below: a full unknown word
+COMMON_ZIPF = 5.0  # at or above: weighs only FILLER_SHARE of one
+FILLER_SHARE = 0.0
+
+# Reciprocal-rank fusion of the two rankings (the lexical one first among equals).
+FUSION_K = 1.0
+LEXICAL_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 0.75
+SEMANTIC_KEEP = 0.015  # parts this close to the best cosine are shown even where no word matched
 MIN_DOCUMENT_COVERAGE = 0.3  # and a document answering less of it than this is not shown
 KEEP_FRACTION = 0.5  # results below this share of the best score are dropped
 MAX_RESULTS = 20
+PHRASE_LENGTHS = (6, 5, 4, 3, 2)  # synonym and name phrases, longest first (MAX_NAME_WORDS in lexicon.py)
 
 _MEASURE_REF = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,2})(?:\.?\s?([ab])\b)?(?![\d])", re.IGNORECASE)
 _AREA_REF = re.compile(r"^(?:innsats)?(?:området|område|omrade)?\s*(\d{1,2})$")
@@ -78,6 +91,16 @@ class _Concept:
     alternatives: dict[str, float] = field(default_factory=dict)  # term key → quality
     parts: list[dict[str, float]] = field(default_factory=list)  # compound parts, each its alternatives
     weight: float = 0.0
+    rarity: float = 0.0  # for a word the agreement lacks: 0 common in Norwegian (filler) … 1 rare (a subject)
+
+
+@dataclass(frozen=True)
+class _Lexical:
+    coverage: dict[int, float]  # document → weighted share of the question it covers
+    matched: dict[int, set[str]]  # document → its keys that matched
+    share: float  # share of the question's weight found anywhere
+    missing_rare: float  # share of the weight in rare words found nowhere
+    subject_found: bool
 
 
 @dataclass
@@ -107,7 +130,13 @@ def documents_from_agreement(agreement: Agreement) -> list[SourceDocument]:
 class SearchIndex:
     """An inverted index over term keys, with the lexicon and the compound splitter it answers with."""
 
-    def __init__(self, documents: Sequence[SourceDocument], lexicon: Lexicon, splitter: CompoundSplitter) -> None:
+    def __init__(
+        self,
+        documents: Sequence[SourceDocument],
+        lexicon: Lexicon,
+        splitter: CompoundSplitter,
+        embedder: Callable[[], Embedder] | None = None,
+    ) -> None:
         self._lexicon = lexicon
         self._splitter = splitter
         self._documents: list[_Document] = []
@@ -116,6 +145,7 @@ class SearchIndex:
         self._surface_keys: dict[str, set[str]] = defaultdict(set)  # folded word → keys (for typos)
         for document in documents:
             self._add(document)
+        self._name_keys = self._add_names(lexicon.names)
         self._postings = dict(self._postings)
         count = len(self._documents)
         self._idf = {key: math.log(1 + count / len(docs)) for key, docs in self._postings.items()}
@@ -132,11 +162,26 @@ class SearchIndex:
                     self._surface_keys[fold(word)].add(keys[0])
                 elif keys:
                     self._synonym_phrases[keys].update(meant)
+        for entry, name_key in zip(lexicon.names, self._name_keys, strict=True):
+            meant = {name_key: OWN}  # a name people use is the thing itself, not a related word
+            for said in entry.said:
+                keys = self._phrase_keys(said)
+                if len(keys) == 1:
+                    self._synonyms[keys[0]].update(meant)
+                    self._surface_keys[fold(said.lower())].add(keys[0])
+                elif keys:
+                    self._synonym_phrases[keys].update(meant)
         self._fuzzy_choices = list(self._surface_keys)
         self._undoubled: dict[str, set[str]] = defaultdict(set)
         for key in [*self._postings, *self._synonyms]:
             self._undoubled[undouble(key)].add(key)
         self._stop_phrases = {tuple(term_key(word) for word in phrase) for phrase in lexicon.stop_phrases}
+        self._semantic = SemanticLayer([d.source.own for d in self._documents], embedder) if embedder else None
+
+    @property
+    def semantic(self) -> bool:
+        """Whether the semantic layer answers (waits for it to load)."""
+        return self._semantic is not None and self._semantic.ready()
 
     # -- building -------------------------------------------------------------------------------------
     def _add(self, source: SourceDocument) -> None:
@@ -149,6 +194,24 @@ class SearchIndex:
             self._post(index, token.surface, OWN, OWN_PART, document)
         for token in self._expand_hyphens(tokenize(source.context)):
             self._post(index, token.surface, CONTEXT, CONTEXT_PART, None)
+
+    def _add_names(self, names: Sequence[Name]) -> list[str]:
+        """A key of its own for each name, in the documents where it stands whole: "universitetet på Ås"
+        means NMBU, not every part that says "universitet"."""
+        keys = []
+        for position, entry in enumerate(names):
+            key = f"#name{position}"
+            wanted = " ".join(entry.name.lower().split())
+            for index, document in enumerate(self._documents):
+                own = " ".join(document.source.own.lower().split())
+                start = own.find(wanted)
+                if start >= 0:
+                    self._postings[key][index] = OWN
+                    document.surfaces.setdefault(key, set()).update(
+                        t.surface for t in tokenize(own[start:][: len(wanted)])
+                    )
+            keys.append(key)
+        return keys
 
     def _post(self, index: int, word: str, weight: float, part_weight: float, document: _Document | None) -> None:
         if word in self._lexicon.stopwords:
@@ -182,6 +245,11 @@ class SearchIndex:
                 break
         return expanded
 
+    def _phrase_keys(self, text: str) -> tuple[str, ...]:
+        """A phrase's keys as a question's would be: hyphens completed, filler dropped."""
+        tokens = self._expand_hyphens(tokenize(text))
+        return tuple(term_key(token.surface) for token in tokens if token.surface not in self._lexicon.stopwords)
+
     def _keys_of(self, text: str) -> list[str]:
         return [term_key(token.surface) for token in tokenize(text) if token.surface not in self._lexicon.stopwords]
 
@@ -205,7 +273,7 @@ class SearchIndex:
         hits = [self._hit(index, 100.0, set()) for index in referenced]
         if concepts:
             named = {hit.id for hit in hits}
-            hits += [hit for hit in self._ranked(concepts) if hit.id not in named]
+            hits += [hit for hit in self._ranked(query, concepts) if hit.id not in named]
         return hits[:limit]
 
     def _references(self, query: str) -> list[int]:
@@ -238,7 +306,7 @@ class SearchIndex:
         concepts: list[_Concept] = []
         position = 0
         while position < len(content):
-            for length in (3, 2):
+            for length in PHRASE_LENGTHS:
                 phrase = tuple(key for _, key in content[position : position + length])
                 if len(phrase) == length and phrase in self._synonym_phrases:
                     words = " ".join(word for word, _ in content[position : position + length])
@@ -312,19 +380,23 @@ class SearchIndex:
 
     def _concept_weight(self, concept: _Concept) -> float:
         """A word's rarity. A compound the agreement knows only half of weighs as an unknown word:
-        "ordfører" must not shrink to the weight of "fører"."""
+        "ordfører" must not shrink to the weight of "fører"; an unknown word that is common in Norwegian
+        weighs as filler."""
         if not concept.alternatives and (not concept.parts or not all(concept.parts)):
-            return self.unknown_idf
+            zipf = self._splitter.frequency(concept.word) if " " not in concept.word else 0.0
+            concept.rarity = min(1.0, max(0.0, (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)))
+            return self.unknown_idf * (FILLER_SHARE + (1 - FILLER_SHARE) * concept.rarity)
         return self._idf_of({**concept.alternatives, **{key: 1.0 for part in concept.parts for key in part}})
 
-    def _ranked(self, concepts: list[_Concept]) -> list[Hit]:
-        """Documents by coverage. The question is answerable when its words are covered somewhere in the
-        agreement (each word where it is best, a compound's parts together); each document then needs a
-        share of its own."""
+    def _lexical(self, concepts: list[_Concept]) -> _Lexical:
+        """Documents by coverage, and how much of the question the agreement holds at all: each word where
+        it is best, a compound's parts only where they stand together ("kulturskole" is not answered by a
+        measure on culture and another on schools)."""
         total = sum(concept.weight for concept in concepts)
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, set[str]] = defaultdict(set)
-        answerable = 0.0
+        answerable = missing_rare = 0.0
+        subject, subject_found = max(concepts, key=lambda concept: concept.weight), False
         for concept in concepts:
             best = self._best_by_document(concept.alternatives, matched)
             anywhere = max(best.values(), default=0.0)
@@ -338,24 +410,72 @@ class SearchIndex:
                         combined[index] += part_weight * value / part_total
                 for index, value in combined.items():
                     best[index] = max(best.get(index, 0.0), COMPOUND * value)
-                # Counted where the parts stand together: "kulturskole" is not answered by a measure on
-                # culture and another on schools.
                 anywhere = max(anywhere, COMPOUND * max(combined.values(), default=0.0))
             answerable += concept.weight * anywhere
+            if not anywhere:
+                missing_rare += concept.weight * concept.rarity
+            if concept is subject:
+                subject_found = anywhere > 0
             for index, value in best.items():
                 scores[index] += concept.weight * value
-        if not scores or answerable / total < MIN_COVERAGE:
-            return []
+        if not total:  # nothing but common words the agreement does not use ("hvordan går det")
+            return _Lexical({}, matched, 0.0, 0.0, False)
         coverage = {
             index: value / total * KIND_PRIOR[self._documents[index].source.kind] for index, value in scores.items()
         }
-        top = max(coverage.values())
-        floor = max(top * KEEP_FRACTION, MIN_DOCUMENT_COVERAGE)
-        ranked = sorted(
-            (index for index, value in coverage.items() if value >= floor),
-            key=lambda index: (-round(coverage[index], 6), self._documents[index].length),
+        share = answerable / total
+        return _Lexical(coverage, matched, share, missing_rare / total, subject_found)
+
+    def evidence(self, query: str) -> Evidence | None:
+        """Every signal the decision weighs for a question (None when it has no content words); for the
+        calibration script and for tests."""
+        concepts = self._concepts(query)
+        if not concepts:
+            return None
+        return self._evidence(query, self._lexical(concepts))[0]
+
+    def _evidence(self, query: str, lexical: _Lexical) -> tuple[Evidence, dict[int, float]]:
+        similarities = self._semantic.similarities(query) if self._semantic is not None else None
+        lexical_order = sorted(lexical.coverage, key=lambda index: -lexical.coverage[index])
+        semantic: dict[int, float] = {}
+        top = second = 0.0
+        if similarities is not None:
+            semantic = {index: float(value) for index, value in enumerate(similarities)}
+            ordered = sorted(semantic.values(), reverse=True)
+            top, second = ordered[0], ordered[1] if len(ordered) > 1 else ordered[0]
+        evidence = Evidence(
+            coverage=lexical.share,
+            missing_rare=lexical.missing_rare,
+            subject_found=lexical.subject_found,
+            best_coverage=lexical.coverage[lexical_order[0]] if lexical_order else 0.0,
+            similarity=top,
+            margin=top - second,
+            semantic=similarities is not None,
         )
-        return [self._hit(index, 100.0 * coverage[index], matched[index]) for index in ranked]
+        return evidence, semantic
+
+    def _ranked(self, query: str, concepts: list[_Concept]) -> list[Hit]:
+        """The decision, then the order: lexical coverage and semantic similarity fused by reciprocal rank."""
+        lexical = self._lexical(concepts)
+        evidence, semantic = self._evidence(query, lexical)
+        if not decide(evidence):
+            return []
+        coverage = lexical.coverage
+        top = max(coverage.values(), default=0.0)
+        floor = max(top * KEEP_FRACTION, MIN_DOCUMENT_COVERAGE)
+        shown = {index for index, value in coverage.items() if value >= floor}
+        fused: dict[int, float] = defaultdict(float)
+        lexical_order = sorted(coverage, key=lambda index: (-round(coverage[index], 6), self._documents[index].length))
+        for rank, index in enumerate(lexical_order):
+            fused[index] += LEXICAL_WEIGHT / (FUSION_K + rank + 1)
+        if semantic:
+            best = max(semantic.values())
+            shown |= {index for index, value in semantic.items() if value >= best - SEMANTIC_KEEP}
+            for rank, index in enumerate(sorted(semantic, key=lambda index: -semantic[index])):
+                fused[index] += SEMANTIC_WEIGHT / (FUSION_K + rank + 1)
+        ceiling = (LEXICAL_WEIGHT + (SEMANTIC_WEIGHT if semantic else 0.0)) / (FUSION_K + 1)
+        ranked = sorted(shown, key=lambda index: (-fused[index], -coverage.get(index, 0.0)))
+        return [self._hit(index, 100.0 * fused[index] / ceiling, lexical.matched[index]) for index in ranked]
 
     def _hit(self, index: int, score: float, keys: Iterable[str]) -> Hit:
         document = self._documents[index]

@@ -1,18 +1,24 @@
-"""The curated word lists: filler words the search ignores and everyday words mapped to the agreement's words.
+"""The curated word lists: filler words the search ignores, everyday words mapped to the agreement's words, and
+the names of what the agreement names (organisations, places, programmes) as staff say them.
 
-Both live in `knowledge/` as YAML so that staff extend them without touching code.
+All live in `knowledge/` as YAML so that staff extend them without touching code.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot import datafile
 from bot.knowledge import KNOWLEDGE_DIR
+from bot.search.analysis import fold
 
 STOPWORDS_FILE = KNOWLEDGE_DIR / "stopwords.yaml"
 SYNONYMS_FILE = KNOWLEDGE_DIR / "synonyms.yaml"
+NAMES_FILE = KNOWLEDGE_DIR / "names.yaml"
+NAME_KINDS = ("organisation", "place", "programme", "abbreviation")
+MAX_NAME_WORDS = 6  # the longest phrase the search matches as one name
 
 
 @dataclass(frozen=True)
@@ -23,14 +29,28 @@ class SynonymGroup:
 
 
 @dataclass(frozen=True)
+class Name:
+    """Something the agreement names, and what staff call it."""
+
+    name: str  # as the agreement writes it
+    kind: str
+    said: tuple[str, ...]
+    line: int
+    path: Path
+
+
+@dataclass(frozen=True)
 class Lexicon:
     stopwords: frozenset[str]  # single words
     stop_phrases: tuple[tuple[str, ...], ...]  # multi-word filler ("kan du", "står det")
     synonyms: tuple[SynonymGroup, ...]
+    names: tuple[Name, ...] = ()
 
 
-def load_lexicon(stopwords_path: Path = STOPWORDS_FILE, synonyms_path: Path = SYNONYMS_FILE) -> Lexicon:
-    """Load and validate both lists; raises `datafile.DataFileError` naming file, line and field."""
+def load_lexicon(
+    stopwords_path: Path = STOPWORDS_FILE, synonyms_path: Path = SYNONYMS_FILE, names_path: Path = NAMES_FILE
+) -> Lexicon:
+    """Load and validate the lists; raises `datafile.DataFileError` naming file, line and field."""
     stop_root = datafile.load(stopwords_path)
     single: set[str] = set()
     phrases: list[tuple[str, ...]] = []
@@ -38,7 +58,7 @@ def load_lexicon(stopwords_path: Path = STOPWORDS_FILE, synonyms_path: Path = SY
         for entry in stop_root.required(key).texts():
             words = tuple(entry.lower().split())
             if len(words) == 1:
-                single.add(words[0])
+                single.update({words[0], fold(words[0])})  # "pa", "vaere": typed without æøå
             else:
                 phrases.append(words)
 
@@ -50,4 +70,45 @@ def load_lexicon(stopwords_path: Path = STOPWORDS_FILE, synonyms_path: Path = SY
         groups.append(SynonymGroup(words, means, node.line))
     if not groups:
         raise synonym_root.required("groups").fail("at least one group is needed")
-    return Lexicon(frozenset(single), tuple(phrases), tuple(groups))
+    return Lexicon(frozenset(single), tuple(phrases), tuple(groups), load_names(names_path))
+
+
+def load_names(path: Path = NAMES_FILE) -> tuple[Name, ...]:
+    """The names file; each entry's fields checked here, whether its name stands in the agreement by
+    `check_names` (which needs the agreement)."""
+    root = datafile.load(path)
+    names: list[Name] = []
+    seen: dict[str, int] = {}
+    for node in root.required("names").items():
+        name_node = node.required("name")
+        name = name_node.text()
+        if name.lower() in seen:
+            raise name_node.fail(f"{name!r} is listed twice (first on line {seen[name.lower()]})")
+        seen[name.lower()] = name_node.line
+        kind_node = node.required("kind")
+        kind = kind_node.text()
+        if kind not in NAME_KINDS:
+            raise kind_node.fail(f"{kind!r} is not one of {', '.join(NAME_KINDS)}")
+        said_node = node.required("said")
+        said = tuple(said_node.texts())
+        for position, phrase in enumerate(said):
+            if len(phrase.split()) > MAX_NAME_WORDS:
+                raise datafile.DataFileError(
+                    path, said_node.line, f"{said_node.field}[{position}]", f"more than {MAX_NAME_WORDS} words"
+                )
+        names.append(Name(name, kind, said, node.line, path))
+    return tuple(names)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def check_names(names: Iterable[Name], agreement_texts: Iterable[str]) -> None:
+    """Every name must stand in the agreement as written (case aside); else a `DataFileError` at its line."""
+    everything = _squash(" ".join(agreement_texts))
+    for position, entry in enumerate(names):
+        if _squash(entry.name) not in everything:
+            raise datafile.DataFileError(
+                entry.path, entry.line, f"names[{position}].name", f"{entry.name!r} does not stand in the agreement"
+            )

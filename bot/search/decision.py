@@ -1,0 +1,76 @@
+"""Answer or abstain: one decision over every signal the two layers give.
+
+Neither layer can decide alone. Lexical coverage misses paraphrase; the semantic cosine of an off-topic
+question (0.80–0.86 against its best part) overlaps an on-topic one's (0.81–0.91). Together they separate:
+a question answers when a weighted sum of its signals (a logistic model) clears a threshold. The weights
+are fitted by `tests/search/calibrate.py` on the calibration and extra question sets, never on the sets
+that judge the search; the README gives the figures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the layers found for one question."""
+
+    coverage: float  # lexical: share of the question's weight found anywhere in the agreement (0–1)
+    missing_rare: float  # lexical: share of the weight in rare words found nowhere (a subject it lacks)
+    subject_found: bool  # lexical: the question's heaviest word was found
+    best_coverage: float  # lexical: the best document's share
+    similarity: float  # semantic: cosine of the best part (0 without the layer)
+    margin: float  # semantic: the best cosine minus the next
+    semantic: bool  # whether the semantic layer answered
+
+    def features(self) -> dict[str, float]:
+        """The model's inputs, scaled to roughly 0–1 (a cosine spans only 0.78–0.92 here)."""
+        found = {
+            "coverage": self.coverage,
+            "missing_rare": self.missing_rare,
+            "subject_found": float(self.subject_found),
+            "best_coverage": self.best_coverage,
+        }
+        if self.semantic:
+            found["similarity"] = (self.similarity - SIMILARITY_CENTRE) * SIMILARITY_SCALE
+            found["margin"] = self.margin * SIMILARITY_SCALE
+        return found
+
+
+SIMILARITY_CENTRE = 0.84
+SIMILARITY_SCALE = 10.0
+
+# Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
+WEIGHTS_SEMANTIC: dict[str, float] = {
+    "bias": -7.903,
+    "coverage": 7.119,
+    "best_coverage": 4.406,
+    "missing_rare": 3.024,
+    "subject_found": 0.154,
+    "similarity": 3.873,
+    "margin": 0.262,
+}
+WEIGHTS_LEXICAL: dict[str, float] = {
+    "bias": -7.382,
+    "coverage": 9.026,
+    "best_coverage": 2.677,
+    "missing_rare": 2.539,
+    "subject_found": -0.282,
+}
+THRESHOLD = 0.5  # answer when the model's probability reaches this
+
+
+def probability(evidence: Evidence) -> float:
+    """How likely the agreement answers the question, by the fitted model for the layers at hand."""
+    weights = WEIGHTS_SEMANTIC if evidence.semantic else WEIGHTS_LEXICAL
+    total = weights.get("bias", 0.0) + sum(
+        weights.get(name, 0.0) * value for name, value in evidence.features().items()
+    )
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, total))))
+
+
+def decide(evidence: Evidence) -> bool:
+    """Answer (True) or abstain."""
+    return evidence.coverage > 0 and probability(evidence) >= THRESHOLD

