@@ -6,7 +6,6 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -20,14 +19,6 @@ from bot.storage import MIGRATIONS, Database, DatabaseUnavailable, StorageError,
 from .storage_urls import database_url
 
 NOW = datetime(2027, 1, 10, 12, 0, tzinfo=OSLO)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    with database_url(request.param, tmp_path) as url:
-        database = open_database(url)
-        yield database
-        database.close()
 
 
 def test_migrations_reach_the_latest_version_and_are_idempotent(database: Database) -> None:

@@ -129,13 +129,21 @@ async def off_loop(context: BotContext, call: Callable[[], T]) -> T:
 
 
 # -- commands ----------------------------------------------------------------------------------------------
-async def on_command(update: Update, context: BotContext) -> None:
-    """Every command of the table in `bot.commands`; in groups the answer quotes the asker."""
+def parsed_command(update: Update) -> tuple[Message, str, str] | None:
+    """The message, the command's name and its arguments; None for an update that holds no command."""
     message = update.effective_message
     parsed = parse_command(message.text or "") if message else None
     if message is None or parsed is None:
+        return None
+    return message, *parsed
+
+
+async def on_command(update: Update, context: BotContext) -> None:
+    """Every command of the table in `bot.commands`; in groups the answer quotes the asker."""
+    command_message = parsed_command(update)
+    if command_message is None:
         return
-    name, args = parsed
+    message, name, args = command_message
     group = message.chat.type != "private"
     if name in (commands.HELP.name, "help"):
         admin = await is_partnership_admin(message, context)
@@ -217,11 +225,10 @@ async def may_run(command: commands.Command, message: Message, context: BotConte
 
 async def on_milestone_command(update: Update, context: BotContext) -> None:
     """Subscriptions and milestone edits: checks who may, asks the desk, and re-plans reminders on change."""
-    message = update.effective_message
-    parsed = parse_command(message.text or "") if message else None
-    if message is None or parsed is None:
+    command_message = parsed_command(update)
+    if command_message is None:
         return
-    name, args = parsed
+    message, name, args = command_message
     command = commands.resolve(name)
     if command is None or command not in commands.MILESTONE_COMMANDS:
         return
@@ -264,11 +271,10 @@ async def on_calendar_command(update: Update, context: BotContext) -> None:
 async def on_staff_command(update: Update, context: BotContext) -> None:
     """Statistics, taught words and the change log: partnership admins only; some in a private chat only, where
     a group answers "only in a private chat" and shows nothing."""
-    message = update.effective_message
-    parsed = parse_command(message.text or "") if message else None
-    if message is None or parsed is None:
+    command_message = parsed_command(update)
+    if command_message is None:
         return
-    name, args = parsed
+    message, name, args = command_message
     command = next(c for c in commands.STAFF_COMMANDS if c.name == name)
     private = message.chat.type == "private"
     if not private and commands.Scope.GROUP not in command.scopes:

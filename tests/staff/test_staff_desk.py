@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,21 +20,11 @@ from bot.search.lexicon import STOPWORDS_FILE, load_lexicon
 from bot.staff import report
 from bot.staff.desk import StaffDesk
 from bot.staff.words import export_yaml
-from bot.storage import Actor, Database, open_database
-
-from ..storage_urls import database_url
+from bot.storage import Actor, Database
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=OSLO)
 ADMIN = Actor(999, 999)
 WORD = "sparkesykkel"  # not in the agreement nor the shipped lexicon; "transportformer" is measure 3.3's
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    with database_url(request.param, tmp_path) as url:
-        database = open_database(url)
-        yield database
-        database.close()
 
 
 @pytest.fixture
