@@ -50,9 +50,6 @@ KIND_PRIOR: dict[Kind, float] = {"section": 0.9, "area": 1.0, "measure": 1.0}
 RARE_ZIPF = 3.5  # at or below: a full unknown word
 COMMON_ZIPF = 5.0  # at or above: weighs only FILLER_SHARE of one
 FILLER_SHARE = 0.0
-# A word that only says where or who (a place, a party, "kommunen": knowledge/uncovered.yaml's context and the
-# names made of such words) weighs this share of its rarity: it is context, the subject is elsewhere.
-BROAD_SHARE = 1.0
 
 # Reciprocal-rank fusion of the two rankings (the lexical one first among equals).
 FUSION_K = 1.0
@@ -443,8 +440,6 @@ class SearchIndex:
         if concept.uncovered:
             concept.rarity = 1.0
             return self.unknown_idf
-        if concept.broad:
-            return BROAD_SHARE * self._idf_of(concept.alternatives)
         if not concept.alternatives and (not concept.parts or not all(concept.parts)):
             zipf = self._splitter.frequency(concept.word) if " " not in concept.word else 0.0
             concept.rarity = min(1.0, max(0.0, (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)))
