@@ -24,6 +24,8 @@ class Evidence:
     similarity: float  # semantic: cosine of the best part (0 without the layer)
     margin: float  # semantic: the best cosine minus the next
     semantic: bool  # whether the semantic layer answered
+    uncovered: float = 0.0  # lexical: share of the weight in subjects the agreement does not cover
+    specific_found: bool = True  # lexical: a word was found that is more than a place, a party or a body
 
     def features(self) -> dict[str, float]:
         """The model's inputs, scaled to roughly 0–1 (a cosine spans only 0.78–0.92 here)."""
@@ -32,6 +34,7 @@ class Evidence:
             "missing_rare": self.missing_rare,
             "subject_found": float(self.subject_found),
             "best_coverage": self.best_coverage,
+            "uncovered": self.uncovered,
         }
         if self.semantic:
             found["similarity"] = (self.similarity - SIMILARITY_CENTRE) * SIMILARITY_SCALE
@@ -44,20 +47,22 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -7.903,
-    "coverage": 7.119,
-    "best_coverage": 4.406,
-    "missing_rare": 3.024,
-    "subject_found": 0.154,
-    "similarity": 3.873,
-    "margin": 0.262,
+    "bias": -7.303,
+    "coverage": 6.221,
+    "best_coverage": 4.448,
+    "missing_rare": 2.522,
+    "subject_found": 0.473,
+    "uncovered": -6.751,
+    "similarity": 3.152,
+    "margin": 2.471,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -7.382,
-    "coverage": 9.026,
-    "best_coverage": 2.677,
-    "missing_rare": 2.539,
-    "subject_found": -0.282,
+    "bias": -6.501,
+    "coverage": 7.714,
+    "best_coverage": 3.045,
+    "missing_rare": 1.981,
+    "subject_found": 0.011,
+    "uncovered": -6.712,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
 
@@ -73,4 +78,6 @@ def probability(evidence: Evidence) -> float:
 
 def decide(evidence: Evidence) -> bool:
     """Answer (True) or abstain."""
+    if evidence.uncovered > 0 and not evidence.specific_found:
+        return False  # a subject the agreement lacks, asked about a place or a party it names
     return evidence.coverage > 0 and probability(evidence) >= THRESHOLD

@@ -19,11 +19,12 @@ from typing import Literal
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from bot.datafile import DataFileError
 from bot.knowledge import Agreement, canonical_measure_id
 from bot.search.analysis import Token, base_forms, fold, strip_derivation, term_key, tokenize, undouble
 from bot.search.compounds import CompoundSplitter
 from bot.search.decision import Evidence, decide
-from bot.search.lexicon import Lexicon, Name
+from bot.search.lexicon import Lexicon, Name, Uncovered, UncoveredWord
 from bot.search.semantic import Embedder, SemanticLayer
 
 Kind = Literal["section", "area", "measure"]
@@ -92,6 +93,8 @@ class _Concept:
     parts: list[dict[str, float]] = field(default_factory=list)  # compound parts, each its alternatives
     weight: float = 0.0
     rarity: float = 0.0  # for a word the agreement lacks: 0 common in Norwegian (filler) … 1 rare (a subject)
+    uncovered: bool = False  # a subject the agreement does not cover (knowledge/uncovered.yaml)
+    broad: bool = False  # found only as a place, a party or a kind of public body: context, not subject
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class _Lexical:
     share: float  # share of the question's weight found anywhere
     missing_rare: float  # share of the weight in rare words found nowhere
     subject_found: bool
+    uncovered: float = 0.0  # share of the weight in subjects the agreement does not cover
+    specific_found: bool = False  # a word found that is more than context (a place, a party)
 
 
 @dataclass
@@ -176,6 +181,8 @@ class SearchIndex:
         for key in [*self._postings, *self._synonyms]:
             self._undoubled[undouble(key)].add(key)
         self._stop_phrases = {tuple(term_key(word) for word in phrase) for phrase in lexicon.stop_phrases}
+        self._uncovered_keys, self._uncovered_phrases = self._add_uncovered(lexicon.uncovered.subjects)
+        self._context_keys = self._broad_keys(lexicon.uncovered, lexicon.names)
         self._semantic = SemanticLayer([d.source.own for d in self._documents], embedder) if embedder else None
 
     @property
@@ -211,6 +218,36 @@ class SearchIndex:
                         t.surface for t in tokenize(own[start:][: len(wanted)])
                     )
             keys.append(key)
+        return keys
+
+    def _add_uncovered(self, subjects: Sequence[UncoveredWord]) -> tuple[set[str], set[tuple[str, ...]]]:
+        """The keys of subjects the agreement does not cover; one the agreement or the synonym list has is
+        refused at its line: it would be a subject the agreement does cover."""
+        single: set[str] = set()
+        phrases: set[tuple[str, ...]] = set()
+        for entry in subjects:
+            keys = self._phrase_keys(entry.word)
+            if not keys:
+                raise DataFileError(entry.path, entry.line, entry.field, f"{entry.word!r} is only filler words")
+            if len(keys) > 1:
+                if keys in self._synonym_phrases:
+                    raise DataFileError(entry.path, entry.line, entry.field, f"{entry.word!r} is in the synonym list")
+                phrases.add(keys)
+                continue
+            if keys[0] in self._postings:
+                raise DataFileError(entry.path, entry.line, entry.field, f"{entry.word!r} stands in the agreement")
+            if keys[0] in self._synonyms:
+                raise DataFileError(entry.path, entry.line, entry.field, f"{entry.word!r} is in the synonym list")
+            single.add(keys[0])
+        return single, phrases
+
+    def _broad_keys(self, uncovered: Uncovered, names: Sequence[Name]) -> set[str]:
+        """Keys that only say where or who: the context words, and each name made of them alone
+        ("Viken fylkeskommune", "Askim") with what people call it."""
+        keys = {key for word in uncovered.context for key in self._phrase_keys(word)}
+        for entry, name_key in zip(names, self._name_keys, strict=True):
+            if set(self._phrase_keys(entry.name)) <= keys:
+                keys.add(name_key)
         return keys
 
     def _post(self, index: int, word: str, weight: float, part_weight: float, document: _Document | None) -> None:
@@ -308,6 +345,10 @@ class SearchIndex:
         while position < len(content):
             for length in PHRASE_LENGTHS:
                 phrase = tuple(key for _, key in content[position : position + length])
+                if len(phrase) == length and phrase in self._uncovered_phrases:
+                    words = " ".join(word for word, _ in content[position : position + length])
+                    concepts.append(_Concept(words, uncovered=True))
+                    break
                 if len(phrase) == length and phrase in self._synonym_phrases:
                     words = " ".join(word for word, _ in content[position : position + length])
                     concepts.append(_Concept(words, dict(self._synonym_phrases[phrase])))
@@ -317,16 +358,30 @@ class SearchIndex:
                 concepts.append(self._concept(content[position][0]))
             position += length
         for concept in concepts:
+            concept.broad = bool(concept.alternatives) and set(concept.alternatives) <= self._context_keys
             concept.weight = self._concept_weight(concept)
         return concepts
 
     def _concept(self, word: str) -> _Concept:
+        if self._is_uncovered(word):
+            return _Concept(word, uncovered=True)
         concept = _Concept(word, self._alternatives(word))
         for part in self._splitter.split(word)[:2]:
             concept.parts.append(self._alternatives(part))
         if not concept.alternatives:
             concept.alternatives = self._typo_alternatives(word)
         return concept
+
+    def _is_uncovered(self, word: str) -> bool:
+        """A subject the agreement does not cover: listed, or a compound ending in one the agreement lacks
+        whole ("kommunebudsjett", "skolehelsetjenesten")."""
+        key = term_key(word)
+        if key in self._uncovered_keys:
+            return True
+        if key in self._postings or key in self._synonyms:
+            return False
+        parts = self._splitter.split(word)
+        return len(parts) > 1 and term_key(parts[-1]) in self._uncovered_keys
 
     def _alternatives(self, word: str) -> dict[str, float]:
         key = term_key(word)
@@ -382,6 +437,9 @@ class SearchIndex:
         """A word's rarity. A compound the agreement knows only half of weighs as an unknown word:
         "ordfører" must not shrink to the weight of "fører"; an unknown word that is common in Norwegian
         weighs as filler."""
+        if concept.uncovered:
+            concept.rarity = 1.0
+            return self.unknown_idf
         if not concept.alternatives and (not concept.parts or not all(concept.parts)):
             zipf = self._splitter.frequency(concept.word) if " " not in concept.word else 0.0
             concept.rarity = min(1.0, max(0.0, (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)))
@@ -395,7 +453,8 @@ class SearchIndex:
         total = sum(concept.weight for concept in concepts)
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, set[str]] = defaultdict(set)
-        answerable = missing_rare = 0.0
+        answerable = missing_rare = uncovered = 0.0
+        specific_found = False
         subject, subject_found = max(concepts, key=lambda concept: concept.weight), False
         for concept in concepts:
             best = self._best_by_document(concept.alternatives, matched)
@@ -414,17 +473,23 @@ class SearchIndex:
             answerable += concept.weight * anywhere
             if not anywhere:
                 missing_rare += concept.weight * concept.rarity
+            if concept.uncovered:
+                uncovered += concept.weight
+            elif anywhere and not concept.broad:
+                specific_found = True
             if concept is subject:
                 subject_found = anywhere > 0
             for index, value in best.items():
                 scores[index] += concept.weight * value
         if not total:  # nothing but common words the agreement does not use ("hvordan går det")
-            return _Lexical({}, matched, 0.0, 0.0, False)
+            return _Lexical({}, matched, 0.0, 0.0, False, uncovered > 0, specific_found)
         coverage = {
             index: value / total * KIND_PRIOR[self._documents[index].source.kind] for index, value in scores.items()
         }
         share = answerable / total
-        return _Lexical(coverage, matched, share, missing_rare / total, subject_found)
+        return _Lexical(
+            coverage, matched, share, missing_rare / total, subject_found, uncovered / total, specific_found
+        )
 
     def evidence(self, query: str) -> Evidence | None:
         """Every signal the decision weighs for a question (None when it has no content words); for the
@@ -447,6 +512,8 @@ class SearchIndex:
             coverage=lexical.share,
             missing_rare=lexical.missing_rare,
             subject_found=lexical.subject_found,
+            uncovered=lexical.uncovered,
+            specific_found=lexical.specific_found,
             best_coverage=lexical.coverage[lexical_order[0]] if lexical_order else 0.0,
             similarity=top,
             margin=top - second,

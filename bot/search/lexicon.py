@@ -17,6 +17,8 @@ from bot.search.analysis import fold
 STOPWORDS_FILE = KNOWLEDGE_DIR / "stopwords.yaml"
 SYNONYMS_FILE = KNOWLEDGE_DIR / "synonyms.yaml"
 NAMES_FILE = KNOWLEDGE_DIR / "names.yaml"
+UNCOVERED_FILE = KNOWLEDGE_DIR / "uncovered.yaml"
+MAX_UNCOVERED_WORDS = 3
 NAME_KINDS = ("organisation", "place", "programme", "abbreviation")
 MAX_NAME_WORDS = 6  # the longest phrase the search matches as one name
 
@@ -40,15 +42,38 @@ class Name:
 
 
 @dataclass(frozen=True)
+class UncoveredWord:
+    """A subject the agreement does not cover, as people write it, with where it stands in the file."""
+
+    word: str
+    subject: str
+    line: int
+    field: str  # "subjects[3].words[2]"
+    path: Path
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """Subjects the agreement does not cover, and the words that only say where or who (context)."""
+
+    subjects: tuple[UncoveredWord, ...] = ()
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Lexicon:
     stopwords: frozenset[str]  # single words
     stop_phrases: tuple[tuple[str, ...], ...]  # multi-word filler ("kan du", "står det")
     synonyms: tuple[SynonymGroup, ...]
     names: tuple[Name, ...] = ()
+    uncovered: Uncovered = Uncovered()
 
 
 def load_lexicon(
-    stopwords_path: Path = STOPWORDS_FILE, synonyms_path: Path = SYNONYMS_FILE, names_path: Path = NAMES_FILE
+    stopwords_path: Path = STOPWORDS_FILE,
+    synonyms_path: Path = SYNONYMS_FILE,
+    names_path: Path = NAMES_FILE,
+    uncovered_path: Path = UNCOVERED_FILE,
 ) -> Lexicon:
     """Load and validate the lists; raises `datafile.DataFileError` naming file, line and field."""
     stop_root = datafile.load(stopwords_path)
@@ -70,7 +95,37 @@ def load_lexicon(
         groups.append(SynonymGroup(words, means, node.line))
     if not groups:
         raise synonym_root.required("groups").fail("at least one group is needed")
-    return Lexicon(frozenset(single), tuple(phrases), tuple(groups), load_names(names_path))
+    return Lexicon(
+        frozenset(single), tuple(phrases), tuple(groups), load_names(names_path), load_uncovered(uncovered_path)
+    )
+
+
+def load_uncovered(path: Path = UNCOVERED_FILE) -> Uncovered:
+    """The file of subjects the agreement does not cover; each entry's form is checked here, whether a word
+    stands in the agreement by the index that knows the agreement's words (`SearchIndex`)."""
+    root = datafile.load(path)
+    words: list[UncoveredWord] = []
+    seen: dict[str, int] = {}
+    subjects = root.required("subjects").items()
+    if not subjects:
+        raise root.required("subjects").fail("at least one subject is needed")
+    for node in subjects:
+        subject = node.required("subject").text()
+        words_node = node.required("words")
+        for position, word in enumerate(words_node.texts()):
+            field = f"{words_node.field}[{position}]"
+            if len(word.split()) > MAX_UNCOVERED_WORDS:
+                raise datafile.DataFileError(path, words_node.line, field, f"more than {MAX_UNCOVERED_WORDS} words")
+            squashed = _squash(word)
+            if squashed in seen:
+                raise datafile.DataFileError(
+                    path, words_node.line, field, f"{word!r} is listed twice (first on line {seen[squashed]})"
+                )
+            seen[squashed] = words_node.line
+            words.append(UncoveredWord(squashed, subject, words_node.line, field, path))
+    context_node = root.optional("context")
+    context = tuple(_squash(word) for word in context_node.texts()) if context_node else ()
+    return Uncovered(tuple(words), context)
 
 
 def load_names(path: Path = NAMES_FILE) -> tuple[Name, ...]:

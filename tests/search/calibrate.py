@@ -1,6 +1,8 @@
 """Fit the answer-or-abstain model (bot/search/decision.py) on the calibration and extra question sets.
 
     .venv/bin/python tests/search/calibrate.py            # fit, print the weights to paste, and the figures
+    .venv/bin/python tests/search/calibrate.py --holdout  # fit without every other calibration question, and
+                                                          # report on those: does the fit generalise?
 
 A logistic regression over `Evidence.features()`: label 1 for a question the agreement answers, 0 for one it
 does not. Off-topic questions weigh more (a wrong answer is worse than none), and the threshold is the
@@ -48,29 +50,41 @@ def fit(rows: list[dict[str, float]], labels: list[int], names: list[str]) -> di
     return {"bias": round(float(w[0]), 3), **{name: round(float(v), 3) for name, v in zip(names, w[1:], strict=True)}}
 
 
+Sample = tuple[Evidence, Evidence, int]
+
+
+def report(label: str, samples: list[Sample], pick: int) -> None:
+    on = [model.decide(item[pick]) for item in samples if item[2]]
+    off = [model.decide(item[pick]) for item in samples if not item[2]]
+    print(f"  {label}: on-topic answered {sum(on)}/{len(on)}, off-topic answered {sum(off)}/{len(off)}")
+
+
 def main() -> None:
+    holdout = "--holdout" in sys.argv
     index = build_index()
     lexical_only = build_index(semantic=False)
     print("semantic layer:", index.semantic)
-    evidence: list[tuple[Evidence, Evidence, int]] = []
+    fitting: list[Sample] = []
+    held: list[Sample] = []
     for name in FIT_SETS:
-        for case in load_cases(name):
+        for position, case in enumerate(load_cases(name)):
             question = str(case["q"])
             found, alone = index.evidence(question), lexical_only.evidence(question)
             if found is None or alone is None:
                 continue  # no content words: abstains before the model is asked
-            evidence.append((found, alone, int(bool(case["gold"]))))
-    labels = [label for _, _, label in evidence]
+            sample = (found, alone, int(bool(case["gold"])))
+            kept = holdout and name == FIT_SETS[0] and position % 2
+            (held if kept else fitting).append(sample)
+    labels = [label for _, _, label in fitting]
     for pick, target in ((0, "WEIGHTS_SEMANTIC"), (1, "WEIGHTS_LEXICAL")):
-        rows = [item[pick].features() for item in evidence]  # type: ignore[union-attr]
+        rows = [item[pick].features() for item in fitting]
         names = sorted({key for row in rows for key in row})
         weights = fit(rows, labels, names)
         setattr(model, target, weights)
-        probabilities = [model.probability(item[pick]) for item in evidence]  # type: ignore[arg-type]
-        off = [p >= model.THRESHOLD for p, label in zip(probabilities, labels, strict=True) if not label]
-        on = [p >= model.THRESHOLD for p, label in zip(probabilities, labels, strict=True) if label]
         print(f"{target} = {weights}  # n={len(rows)}")
-        print(f"  on the fitting sets: on-topic answered {sum(on)}/{len(on)}, off-topic answered {sum(off)}/{len(off)}")
+        report("on the fitting sets", fitting, pick)
+        if held:
+            report("on the held-out half of the calibration set", held, pick)
 
 
 if __name__ == "__main__":

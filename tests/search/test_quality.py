@@ -19,8 +19,8 @@ FLOORS = {"hit3": 0.95, "mrr": 0.90, "abstain": 0.95}
 # Sets written later, from the agreement alone: the floor is what the search reached, less 0.02. The calibration
 # set was tuned on; the frozen set never was (nobody reads it: only its overall figures are looked at).
 REACHED = {
-    "questions_calibration.yaml": {"hit3": 0.90, "mrr": 0.827, "abstain": 0.886},
-    "questions_frozen.yaml": {"hit3": 0.887, "mrr": 0.841, "abstain": 0.786},
+    "questions_calibration.yaml": {"hit3": 0.90, "mrr": 0.832, "abstain": 0.929},
+    "questions_frozen.yaml": {"hit3": 0.907, "mrr": 0.861, "abstain": 0.833},
 }
 
 

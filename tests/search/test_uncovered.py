@@ -1,0 +1,125 @@
+"""Subjects the agreement does not cover (knowledge/uncovered.yaml): the shipped file against the agreement, a
+broken one refused with file, line and field, and what the search does with them."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.datafile import DataFileError
+from bot.knowledge import Agreement
+from bot.search import SearchIndex, build_index
+from bot.search.analysis import term_key, tokenize
+from bot.search.engine import documents_from_agreement
+from bot.search.lexicon import UNCOVERED_FILE, load_lexicon, load_uncovered
+
+
+def agreement_keys(agreement: Agreement) -> set[str]:
+    """Every word of the agreement (own text and context) as a term key."""
+    return {
+        term_key(token.surface)
+        for document in documents_from_agreement(agreement)
+        for token in tokenize(f"{document.own}\n{document.context}")
+    }
+
+
+def test_the_shipped_subjects_are_well_formed_and_none_stands_in_the_agreement(agreement: Agreement) -> None:
+    uncovered = load_uncovered(UNCOVERED_FILE)
+    assert len({entry.subject for entry in uncovered.subjects}) >= 10
+    assert uncovered.context
+    keys = agreement_keys(agreement)
+    lexicon = load_lexicon()
+    synonym_words = {term_key(word) for group in lexicon.synonyms for word in group.words if " " not in word}
+    standing = [
+        (entry.line, entry.field, entry.word)
+        for entry in uncovered.subjects
+        if " " not in entry.word and (term_key(entry.word) in keys or term_key(entry.word) in synonym_words)
+    ]
+    assert not standing, standing
+
+
+def test_the_index_knows_none_of_the_subjects(index: SearchIndex) -> None:
+    """Stronger than the whole words above: not as a compound part nor as a synonym either."""
+    assert not [
+        entry.word for entry in load_uncovered().subjects if " " not in entry.word and index.has_term(entry.word)
+    ]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "uncovered.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("subjects:\n  - {subject: helse, words: [sykehus]}\n  - {words: [kino]}\n", ":3: subjects[1]: missing field 'subject'"),
+        ("subjects:\n  - subject: helse\n", ":2: subjects[0]: missing field 'words'"),
+        ("subjects:\n  - {subject: helse, words: [sykehus, a b c d]}\n", ":2: subjects[0].words[1]: more than 3"),
+        ("subjects:\n  - {subject: helse, words: [sykehus]}\n  - {subject: x, words: [Sykehus]}\n", ":3: subjects[1].words[0]: 'Sykehus' is listed twice"),
+        ("subjects: []\n", ":1: subjects: at least one"),
+        ("subjects:\n  - {subject: helse, words: [sykehus]}\ncontext: {a: b}\n", ":3: context: expected"),
+    ],
+)  # fmt: skip
+def test_a_broken_entry_names_file_line_and_field(tmp_path: Path, text: str, where: str) -> None:
+    with pytest.raises(DataFileError, match=where.replace("[", r"\[").replace("]", r"\]")):
+        load_uncovered(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("word", "problem"),
+    [("trafikksikkerhet", "stands in the agreement"), ("syklistar", "stands in the agreement"), ("vgs", "is in the synonym list")],
+)  # fmt: skip
+def test_a_subject_the_agreement_has_is_refused_at_start_up(
+    tmp_path: Path, agreement: Agreement, word: str, problem: str
+) -> None:
+    path = write(
+        tmp_path, f"subjects:\n  - subject: helse\n    words: [sykehus]\n  - subject: x\n    words: [kino, {word}]\n"
+    )
+    lexicon = dataclasses.replace(load_lexicon(), uncovered=load_uncovered(path))
+    with pytest.raises(DataFileError) as error:
+        build_index(agreement, lexicon, semantic=False)
+    assert str(error.value).startswith(f"{path}:5: subjects[1].words[1]: '{word}' {problem}")
+
+
+UNRELATED = [
+    "brøyting i Askim",
+    "når er biblioteket i Mysen åpent?",
+    "eiendomsskatten i kommunen",
+    "kommunebudsjettet for Rakkestad",  # a compound ending in a listed subject
+    "legevakt i Indre Østfold",
+    "bostøtte fra kommunen",
+    "søke barnehageplass i Askim",
+    "ordføreren i Rakkestad",
+]
+# A measure's subject asked about a place or a party: the context words must not block the answer.
+PARAPHRASES = [
+    ("pendlerparkering ved togstasjonen i Askim", {"3.5"}),
+    ("lærlingplasser i fylkeskommunen", {"1.8"}),
+    ("trafikksikkerhet rundt skolene i Mysen", {"3.2", "3.8"}),
+    ("yrkesmessa for ungdommer i regionen", {"1.7"}),
+    ("sykkelveier i Askim", {"3.8", "3.3"}),
+]
+
+
+@pytest.mark.parametrize("semantic", [True, False])
+def test_an_unrelated_municipal_question_abstains_and_a_measure_is_still_answered(
+    index: SearchIndex, agreement: Agreement, semantic: bool
+) -> None:
+    searched = index if semantic else build_index(agreement, semantic=False)
+    answered = {question: [hit.id for hit in searched.search(question)[:3]] for question in UNRELATED}
+    assert not any(answered.values()), answered
+    lost = [(q, [hit.id for hit in searched.search(q)[:3]]) for q, gold in PARAPHRASES]
+    assert all(set(found) & gold for (_, found), (_, gold) in zip(lost, PARAPHRASES, strict=True)), lost
+
+
+def test_the_same_subject_without_the_list_would_be_answered(agreement: Agreement) -> None:
+    """The list is what makes the difference (the test can fail): without it a place name carries an answer."""
+    lexicon = load_lexicon()
+    bare = dataclasses.replace(lexicon, uncovered=dataclasses.replace(lexicon.uncovered, subjects=()))
+    plain = build_index(agreement, bare, semantic=False)
+    assert plain.search("politiet i Askim")
+    assert not build_index(agreement, lexicon, semantic=False).search("politiet i Askim")
