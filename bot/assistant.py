@@ -338,11 +338,13 @@ class Assistant:
             (_CONTENTS_ROW,),
         )
 
-    def help(self, username: str, *, private: bool = True, admin: bool = False) -> Reply:
-        """The commands this person may use here (`commands.offered`); the admin commands under their own
-        heading, and only for the partnership's admins."""
+    def help(
+        self, username: str, *, private: bool = True, admin: bool = False, without: tuple[commands.Command, ...] = ()
+    ) -> Reply:
+        """The commands this person may use here (`commands.offered`, less `without`: those this place cannot
+        run); the admin commands under their own heading, and only for the partnership's admins."""
         scope = commands.Scope.PRIVATE if private else commands.Scope.GROUP
-        offered = commands.offered(scope, chat_admin=True, partnership_admin=admin)
+        offered = [c for c in commands.offered(scope, chat_admin=True, partnership_admin=admin) if c not in without]
         lines = [f"{escape(c.usage)} – {escape(c.description)}" for c in offered if not c.admin_only]
         admin_lines = [f"{escape(c.usage)} – {escape(c.description)}" for c in offered if c.admin_only]
         if admin_lines:

@@ -78,9 +78,12 @@ def respond_to_text(assistant: Assistant, text: str, username: str, chat_id: int
     """Everything typed in a private chat whose user is a partnership admin: the terminal chat's whole router,
     milestone commands included (subscriptions are kept under `chat_id`)."""
     parsed = parse_command(text)
+    command = commands.resolve(parsed[0]) if parsed else None
+    if command is commands.HELP or (not parsed and is_help(text)):
+        # Its user is an admin: the admin commands it can run, not the staff tools that need Telegram.
+        return assistant.help(username, admin=True, without=commands.STAFF_COMMANDS)
     if parsed:
         name, args = parsed
-        command = commands.resolve(name)
         if command is not None and command in commands.MILESTONE_COMMANDS:
             return assistant.desk.run(command.name, chat_id, args, assistant.clock())
         return command_reply(assistant, name, args, username)[0]

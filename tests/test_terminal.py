@@ -109,3 +109,13 @@ async def test_buttons_and_the_end_of_input(assistant: Assistant, tmp_path: Path
     typist.type(None)  # Ctrl-D
     await asyncio.wait_for(running, 10)
     database.close()
+
+
+def test_help_lists_the_admin_commands_the_terminal_runs(assistant: Assistant, tmp_path: Path) -> None:
+    """Its user is an admin who can set dates here: /hjelp says so, but not the staff tools that need Telegram."""
+    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+    for typed in ("/hjelp", "hjelp"):
+        reply = chat.respond(typed)
+        assert "/settdato" in reply and "/nymilepael" in reply and "/varsler" in reply
+        assert "/statistikk" not in reply and "/laer" not in reply
+    database.close()

@@ -1,9 +1,15 @@
 """End-to-end benchmark: `python -m bot run` as its own process against the fake Bot API server in this one.
 
-Prints updates answered per second, and the latency from an update's arrival at the fake server to the
-bot's sendMessage (rate limiter off: the bot's own overhead). Figures, not a test; see README.
+Prints, with the rate limiter off (the bot's own overhead):
+- start-up: from the process's start to its first getUpdates at the fake server, and to its first answer to a
+  question (which waits for the semantic layer), with the vector cache (SEARCH_CACHE_DIR) cold, then warm;
+- questions answered per second (every message a question that reaches the search), as a burst and at a
+  steady rate, with the latency from an update's arrival at the fake server to the bot's sendMessage;
+- other updates (commands that do not search) per second, as a burst and at the steady rates of BENCH_RATES;
+- the bot's resident memory (VmRSS, and its peak VmHWM) after it has answered all of that.
+Figures, not a test; see README.
 
-    .venv/bin/python tests/benchmarks/bench_telegram.py [UPDATES]
+    .venv/bin/python tests/benchmarks/bench_telegram.py [UPDATES] [QUESTIONS]
 """
 
 from __future__ import annotations
@@ -24,7 +30,14 @@ sys.path.insert(0, str(REPO))
 from tests.fake_telegram import FakeTelegram, bot_environment, start_bot_process  # noqa: E402
 
 RATES = [float(r) for r in os.environ.get("BENCH_RATES", "200").split(",")]
-QUESTIONS = [case["q"] for case in yaml.safe_load((REPO / "tests/data/questions_dev.yaml").read_text("utf-8"))]
+QUESTION_RATES = [float(r) for r in os.environ.get("BENCH_QUESTION_RATES", "50").split(",")]
+QUESTIONS = [
+    case["q"]
+    for name in ("questions_dev.yaml", "questions_calibration.yaml")
+    for case in yaml.safe_load((REPO / "tests/data" / name).read_text("utf-8"))
+]
+# Updates that do not reach the search: commands answered from the agreement or the database.
+OTHERS = ["/start", "/hjelp", "/om", "/tiltak 3.2", "/milepaeler", "/varsler"]
 
 
 def summary(latencies: list[float]) -> str:
@@ -35,7 +48,9 @@ def summary(latencies: list[float]) -> str:
     )
 
 
-async def run_load(telegram: FakeTelegram, count: int, rate: float | None, first_chat: int) -> None:
+async def run_load(
+    telegram: FakeTelegram, texts: list[str], count: int, rate: float | None, first_chat: int, kind: str
+) -> None:
     """Offer `count` updates (one per chat) as a burst, or at `rate` a second; wait for every answer."""
     base, answered_before = len(telegram.calls), len(telegram.sent())
     pushed: dict[int, float] = {}
@@ -43,38 +58,72 @@ async def run_load(telegram: FakeTelegram, count: int, rate: float | None, first
     for number in range(count):
         chat_id = first_chat + number
         pushed[chat_id] = time.monotonic()
-        telegram.send_text(chat_id, QUESTIONS[number % len(QUESTIONS)])
+        telegram.send_text(chat_id, texts[number % len(texts)])
         if rate:
             await asyncio.sleep(max(0.0, started + (number + 1) / rate - time.perf_counter()))
     offered = time.perf_counter() - started
-    await telegram.wait_for(lambda: len(telegram.sent()) - answered_before >= count, timeout=300)
+    await telegram.wait_for(lambda: len(telegram.sent()) - answered_before >= count, timeout=600)
     elapsed = time.perf_counter() - started
     answers = [c for c in telegram.calls[base:] if c.ok and c.method == "sendMessage"]
     latencies = [1000 * (c.at - pushed[c.params["chat_id"]]) for c in answers]
-    label = f"burst of {count}" if rate is None else f"{count} at {count / offered:.0f} updates/s offered"
-    print(f"{label}: {count / elapsed:.0f} updates/s answered; update → sendMessage {summary(latencies)}")
+    label = f"burst of {count}" if rate is None else f"{count} at {count / offered:.0f}/s offered"
+    print(f"{kind}, {label}: {count / elapsed:.1f} {kind}/s answered; update → sendMessage {summary(latencies)}")
 
 
-async def main(count: int) -> None:
+async def start(telegram: FakeTelegram, environment: dict[str, str], label: str) -> asyncio.subprocess.Process:
+    """Start the bot; print the time to its first getUpdates and to its first answer to a question."""
+    first_call = len(telegram.calls)
+    started = time.monotonic()
+    process = await start_bot_process(environment, REPO, profile_to=os.environ.get("BENCH_PROFILE"))
+    await telegram.wait_for(lambda: any(c.method == "setMyCommands" for c in telegram.calls[first_call:]), timeout=60)
+    chat_id = 10_000_000 + first_call
+    await telegram.ask(chat_id, QUESTIONS[0], timeout=60)
+    answered = time.monotonic()
+    # The previous process's last long poll is recorded when it ends: count only calls made since this start.
+    polled = min(c.at for c in telegram.calls[first_call:] if c.method == "getUpdates" and c.at >= started)
+    print(f"start-up, {label}: first getUpdates after {1000 * (polled - started):.0f} ms, "
+          f"first answer to a question after {1000 * (answered - started):.0f} ms")  # fmt: skip
+    return process
+
+
+def memory(pid: int) -> str:
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    rss, peak = (int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM"))
+    return f"VmRSS {rss:.0f} MB, VmHWM {peak:.0f} MB"
+
+
+async def main(count: int, questions: int) -> None:
     telegram = FakeTelegram()
     await telegram.start()
     with tempfile.TemporaryDirectory() as folder:
         environment = bot_environment(
-            f"sqlite:///{folder}/bot.sqlite3", telegram, TELEGRAM_RATE_LIMIT="off", LOG_LEVEL="WARNING"
+            f"sqlite:///{folder}/bot.sqlite3",
+            telegram,
+            TELEGRAM_RATE_LIMIT="off",
+            LOG_LEVEL="WARNING",
+            SEARCH_CACHE_DIR=f"{folder}/vectors",  # empty: the first start embeds the agreement
         )
-        process = await start_bot_process(environment, REPO, profile_to=os.environ.get("BENCH_PROFILE"))
+        process = await start(telegram, environment, "vector cache cold")
         try:
-            await telegram.wait_for(lambda: telegram.sent(method="setMyCommands"), timeout=60)
-            await run_load(telegram, 200, None, 1)  # warm-up
-            await run_load(telegram, count, None, 100_000)
+            await run_load(telegram, QUESTIONS, 50, None, 1, "questions")  # warm-up
+            await run_load(telegram, OTHERS, 200, None, 1_000, "updates")  # warm-up
+            await run_load(telegram, QUESTIONS, questions, None, 100_000, "questions")
+            for number, rate in enumerate(QUESTION_RATES):
+                await run_load(telegram, QUESTIONS, questions, rate, 200_000 + number * 100_000, "questions")
+            await run_load(telegram, OTHERS, count, None, 1_000_000, "updates")
             for number, rate in enumerate(RATES):
-                await run_load(telegram, count, rate, 200_000 + number * 100_000)
-            print(f"rejected by the fake server: {len(telegram.rejected)}")
+                await run_load(telegram, OTHERS, count, rate, 2_000_000 + number * 100_000, "updates")
+            print(f"memory of `python -m bot run` after all of that: {memory(process.pid)}")
         finally:
             process.terminate()
             await process.wait()
-            await telegram.stop()
+        process = await start(telegram, environment, "vector cache warm")
+        process.terminate()
+        await process.wait()
+        print(f"rejected by the fake server: {len(telegram.rejected)}")
+        await telegram.stop()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000))
+    arguments = [int(argument) for argument in sys.argv[1:3]]
+    asyncio.run(main(*(arguments + [2000, 500][len(arguments) :])))
