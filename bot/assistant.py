@@ -339,17 +339,25 @@ class Assistant:
         )
 
     def help(
-        self, username: str, *, private: bool = True, admin: bool = False, without: tuple[commands.Command, ...] = ()
+        self,
+        username: str,
+        *,
+        private: bool = True,
+        admin: bool = False,
+        without: tuple[commands.Command, ...] = (),
+        inline: bool = True,
     ) -> Reply:
         """The commands this person may use here (`commands.offered`, less `without`: those this place cannot
-        run); the admin commands under their own heading, and only for the partnership's admins."""
+        run); the admin commands under their own heading, and only for the partnership's admins. `inline`:
+        the line on `@bot sykkel`, which only Telegram can do."""
         scope = commands.Scope.PRIVATE if private else commands.Scope.GROUP
         offered = [c for c in commands.offered(scope, chat_admin=True, partnership_admin=admin) if c not in without]
         lines = [f"{escape(c.usage)} – {escape(c.description)}" for c in offered if not c.admin_only]
         admin_lines = [f"{escape(c.usage)} – {escape(c.description)}" for c in offered if c.admin_only]
         if admin_lines:
             lines += ["", texts.HELP_ADMIN_HEADER, *admin_lines]
-        return Reply(texts.HELP.format(commands="\n".join(lines), username=escape(username)))
+        text = texts.HELP.format(commands="\n".join(lines))
+        return Reply(text + texts.HELP_INLINE.format(username=escape(username)) if inline else text)
 
     def milestones(self) -> Reply:
         """/milepaeler: the desk's list, with a "Legg i kalender" button for each milestone with a date."""

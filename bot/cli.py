@@ -22,7 +22,7 @@ from bot.errors import OperatorError
 from bot.milestones.desk import CalendarFile
 from bot.settings import load_settings
 from bot.storage import Database, StorageError, open_database
-from bot.terminal import USERNAME, TerminalChat, line_editing, terminal
+from bot.terminal import USERNAME, TerminalChat, line_editing, styled, terminal
 
 USAGE_ERROR = 2  # bad usage, and every `OperatorError` (bad settings, broken data files, no database)
 MEMORY_DATABASE_URL = "sqlite:///:memory:"
@@ -159,7 +159,7 @@ def ask(assistant: Assistant, question: list[str], *, as_json: bool) -> int:
             record = {"query": line, "results": [{"id": h.id, "score": h.score} for h in hits]}
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
-            print(terminal(text_reply(assistant, line, USERNAME)[0]))
+            print(terminal(text_reply(assistant, line, USERNAME)[0], styled(sys.stdout)))
             print()
     return 0
 

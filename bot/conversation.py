@@ -7,16 +7,20 @@ Shared by the Telegram handlers and the terminal chat, so both route the same wa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot import commands, texts
 from bot.assistant import Answer, Assistant
 from bot.intents import is_help, is_thanks
 from bot.render import Reply
+from bot.staff.desk import WEEKLY_OFF, WEEKLY_ON, StaffDesk
+from bot.storage import Actor
 
 # Letters of any alphabet, so "/søk" and "/milepæler" are commands too (Telegram's menu only lists ASCII names).
 _COMMAND = re.compile(r"^/(?P<name>\w{1,32})(?:@(?P<bot>\w+))?(?:\s+(?P<args>.*))?$", re.DOTALL)
 
 TERMINAL_CHAT_ID = 0  # the terminal chat's id for subscriptions: never a Telegram chat's
+TERMINAL_USER_ID = 0  # the terminal admin's id in the change log and on taught words: never a Telegram user's
 
 
 def parse_command(text: str, bot_username: str | None = None) -> tuple[str, str] | None:
@@ -74,17 +78,36 @@ def text_reply(assistant: Assistant, text: str, username: str) -> tuple[Reply, A
     return answer.reply, answer
 
 
-def respond_to_text(assistant: Assistant, text: str, username: str, chat_id: int = TERMINAL_CHAT_ID) -> Reply:
+def respond_to_text(
+    assistant: Assistant,
+    text: str,
+    username: str,
+    chat_id: int = TERMINAL_CHAT_ID,
+    staff: StaffDesk | None = None,
+    log: Callable[[str, Answer], None] | None = None,
+) -> Reply:
     """Everything typed in a private chat whose user is a partnership admin: the terminal chat's whole router,
-    milestone commands included (subscriptions are kept under `chat_id`)."""
+    milestone commands included (subscriptions are kept under `chat_id`), and the staff commands when given
+    their desk. `log` gets each question answered or not, as the Telegram bot's question log does."""
     parsed = parse_command(text)
     command = commands.resolve(parsed[0]) if parsed else None
     if command is commands.HELP or (not parsed and is_help(text)):
-        # Its user is an admin: the admin commands it can run, not the staff tools that need Telegram.
-        return assistant.help(username, admin=True, without=commands.STAFF_COMMANDS)
+        # Its user is an admin: the admin commands it can run; no inline mode outside Telegram.
+        without = () if staff is not None else commands.STAFF_COMMANDS
+        return assistant.help(username, admin=True, without=without, inline=False)
     if parsed:
         name, args = parsed
         if command is not None and command in commands.MILESTONE_COMMANDS:
             return assistant.desk.run(command.name, chat_id, args, assistant.clock())
-        return command_reply(assistant, name, args, username)[0]
-    return text_reply(assistant, text, username)[0]
+        if staff is not None and command is not None and command in commands.STAFF_COMMANDS:
+            if command is commands.STATISTICS and args.strip().lower() in (*WEEKLY_ON, *WEEKLY_OFF):
+                return Reply(texts.STATS_WEEKLY_TELEGRAM_ONLY)  # the summary is a Telegram message on Mondays
+            return staff.run(command.name, args, Actor(TERMINAL_USER_ID, chat_id), assistant.clock())
+        reply, answer = command_reply(assistant, name, args, username)
+        asked = args
+    else:
+        reply, answer = text_reply(assistant, text, username)
+        asked = text
+    if log is not None and answer is not None and asked.strip():
+        log(asked.strip(), answer)
+    return reply

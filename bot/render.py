@@ -239,9 +239,14 @@ def section_block(section: Section, words: Iterable[str] = ()) -> list[str]:
     return [texts.SECTION_TITLE.format(title=escape(section.title))] + [mark(p, words) for p in section.paragraphs]
 
 
-def plain(html_text: str) -> str:
-    """Telegram HTML as terminal text: bold and italics as *stars*, other tags dropped, entities decoded."""
-    text = re.sub(r"</?(b|strong)>", "*", html_text)
-    text = re.sub(r"</?(i|em)>", "_", text)
-    text = re.sub(r"<[^>]+>", "", text)
+ANSI = {"b": "\x1b[1m", "/b": "\x1b[22m", "i": "\x1b[3m", "/i": "\x1b[23m"}  # bold, italic and their ends
+
+
+def plain(html_text: str, ansi: bool = False) -> str:
+    """Telegram HTML as terminal text: entities decoded, tags dropped; with `ansi` (a terminal, not a pipe or a
+    file) bold and italics as the terminal's own, never as marks such as *stars* that look like typos."""
+    if ansi:
+        html_text = re.sub(r"<(/?)(b|strong)>", lambda m: ANSI[m.group(1) + "b"], html_text)
+        html_text = re.sub(r"<(/?)(i|em)>", lambda m: ANSI[m.group(1) + "i"], html_text)
+    text = re.sub(r"<[^>]+>", "", html_text)
     return html.unescape(text)

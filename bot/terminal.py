@@ -1,31 +1,34 @@
 """The terminal chat: a private chat with the bot whose user is a partnership admin, without Telegram.
 
-Everything a private chat can do works here — questions, buttons (typed as numbers), subscriptions, /varsler
-and the admin commands — and reminders this chat subscribed to are printed when they fall due, also while
-the chat waits for input. That needs two things at once, so the chat runs a small asyncio loop: a daemon
-thread reads lines (so `input()` keeps its line editing, and Ctrl-C or the end of input never waits on it),
-and the loop wakes for whichever comes first, a line or the next reminder. Checking only before each prompt
-would hold a reminder back until someone typed something.
+Everything a private chat can do works here — questions, buttons (typed as numbers), subscriptions, /varsler,
+the admin commands and the staff tools (/statistikk, /laer …) — and reminders this chat subscribed to are
+printed when they fall due, also while the chat waits for input. That needs two things at once, so the chat
+runs a small asyncio loop: a daemon thread reads lines (so `input()` keeps its line editing, and Ctrl-C or the
+end of input never waits on it), and the loop wakes for whichever comes first, a line or the next reminder.
+Checking only before each prompt would hold a reminder back until someone typed something.
 
 Subscriptions are kept under chat id 0 (`TERMINAL_CHAT_ID`), which no Telegram chat has: in a database the
-Telegram bot shares, it neither sends the terminal's reminders nor sees its chat as gone.
+Telegram bot shares, it neither sends the terminal's reminders nor sees its chat as gone. For the same reason
+the weekly summary (/statistikk ukentlig) stays in Telegram.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
-from bot import render, texts
-from bot.assistant import Assistant
+from bot import callbacks, render, texts
+from bot.assistant import Answer, Assistant
 from bot.conversation import TERMINAL_CHAT_ID, respond_to_text
 from bot.milestones.planner import plan
 from bot.render import Button, Reply
+from bot.staff.desk import StaffDesk
 from bot.storage import Database
 
 PROMPT = "> "
@@ -34,9 +37,16 @@ MAX_WAIT = 60.0  # seconds: plan again at least this often (a date set by the Te
 QUIT = {"/slutt", "/quit", "/exit"}
 
 
-def terminal(reply: Reply) -> str:
-    """A reply as the terminal shows it: plain text, buttons numbered."""
-    lines = [render.plain(reply.html)]
+def styled(stream: TextIO) -> bool:
+    """Whether bold and italics may be shown with the terminal's escape codes: a terminal, not a pipe or a file,
+    and no NO_COLOR (no-color.org) set."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def terminal(reply: Reply, ansi: bool = False) -> str:
+    """A reply as the terminal shows it: plain text (bold and italics as escape codes with `ansi`), buttons
+    numbered."""
+    lines = [render.plain(reply.html, ansi)]
     buttons = [button for row in reply.buttons for button in row]
     if buttons:
         lines.append("  ".join(f"[{number}] {button.text}" for number, button in enumerate(buttons, 1)))
@@ -77,6 +87,8 @@ class TerminalChat:
         self.database = database
         self.out = out
         self.clock = clock or assistant.clock
+        self.staff = StaffDesk(assistant, database)  # its user is a partnership admin: the staff tools too
+        self.ansi = styled(out)
         self._buttons: list[Button] = []
         self._waiting = False  # a prompt is showing: a reminder printed now redraws it
         self._wake: asyncio.Event | None = None
@@ -88,11 +100,20 @@ class TerminalChat:
             number = int(line)
             if not 1 <= number <= len(self._buttons):
                 return texts.CHAT_NO_SUCH_BUTTON
-            reply = self.assistant.on_button(self._buttons[number - 1].data)
+            data = self._buttons[number - 1].data
+            if isinstance(callbacks.parse(data), callbacks.StatisticsPage):
+                reply = self.staff.statistics_page(data)
+            else:
+                reply = self.assistant.on_button(data)
         else:
-            reply = respond_to_text(self.assistant, line, USERNAME, TERMINAL_CHAT_ID)
+            reply = respond_to_text(self.assistant, line, USERNAME, TERMINAL_CHAT_ID, self.staff, self._log)
         self._buttons = [button for row in reply.buttons for button in row]
-        return terminal(reply)
+        return terminal(reply, self.ansi)
+
+    def _log(self, question: str, answer: Answer) -> None:
+        """The question in the anonymous question log, as a Telegram chat's is: /statistikk counts it."""
+        asked_at = self.clock().astimezone(UTC)
+        self.database.log_question(question, answer.answered, answer.top_id, "terminal", asked_at)
 
     def deliver_due(self) -> datetime | None:
         """Print the reminders due for this chat and log them as sent (once, as in Telegram); when the next
@@ -108,7 +129,7 @@ class TerminalChat:
         for delivery in current.superseded:
             self.database.record_delivery(delivery.key, "superseded")
         for delivery in current.due:
-            self._print(render.plain(desk.reminder_text(delivery, now)))
+            self._print(render.plain(desk.reminder_text(delivery, now), self.ansi))
             self.database.record_delivery(delivery.key, "sent")
         return current.next_at
 

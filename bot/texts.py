@@ -20,9 +20,9 @@ HELP = (
     "<b>Slik bruker du meg</b>\n"
     "Skriv et spørsmål eller et stikkord, så svarer jeg med avtalens egne ord og tiltaksnummer.\n\n"
     "{commands}\n\n"
-    "I gruppechatter svarer jeg bare når du bruker /sok, nevner meg eller svarer på en melding fra meg.\n"
-    "I alle chatter kan du skrive <code>@{username} sykkel</code> for å finne et tiltak og dele det."
+    "I gruppechatter svarer jeg bare når du bruker /sok, nevner meg eller svarer på en melding fra meg."
 )
+HELP_INLINE = "\nI alle chatter kan du skrive <code>@{username} sykkel</code> for å finne et tiltak og dele det."
 
 HELP_ADMIN_HEADER = "<b>For partnerskapets administratorer</b>"
 
@@ -206,6 +206,10 @@ STATS_WEEKLY_ON = "Du får nå en oppsummering hver mandag kl. 09.00. Slå den a
 STATS_WEEKLY_ALREADY = "Du får allerede en oppsummering hver mandag kl. 09.00."
 STATS_WEEKLY_OFF = "Den ukentlige oppsummeringen er slått av."
 STATS_WEEKLY_NOT_ON = "Du får ingen ukentlig oppsummering. Slå den på med <code>/statistikk ukentlig</code>."
+STATS_WEEKLY_TELEGRAM_ONLY = (
+    "Den ukentlige oppsummeringen kommer som en melding i Telegram hver mandag: slå den av og på med "
+    "<code>/statistikk ukentlig</code> og <code>/statistikk stopp</code> i en privat chat med meg der."
+)
 STATS_WEEKLY_FOOTER = "Slå av denne oppsummeringen med <code>/statistikk stopp</code>."
 BUTTON_PREVIOUS = "◂ Forrige"
 BUTTON_NEXT = "Neste ▸"

@@ -284,7 +284,7 @@ def test_thanks_are_answered_as_thanks(assistant: Assistant) -> None:
 
 def test_a_bare_hjelp_gives_the_help(assistant: Assistant) -> None:
     help_text = assistant.help(
-        "bot", admin=True, without=commands.STAFF_COMMANDS
+        "bot", admin=True, without=commands.STAFF_COMMANDS, inline=False
     ).html  # the terminal's user is an admin
     for text in ("hjelp", "Hjelp!", "hjelp meg", "kan du hjelpe meg?", "hei, kan du hjelpe meg?", "hva kan du?",
                  "hvordan bruker jeg deg?", "/help", "/hjelp"):  # fmt: skip

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from pytest import MonkeyPatch
+
 from bot.assistant import Assistant
 from bot.conversation import TERMINAL_CHAT_ID
 from bot.milestones.dates import OSLO
@@ -60,20 +62,20 @@ async def test_admin_commands_subscriptions_and_reminders_while_waiting(assistan
 
     await say("/varsler", "abonnerer ikke på påminnelser")
     await say("/settdato yrkesmesse 14.10.2027 kl. 10.00", "er satt til torsdag 14. oktober 2027 kl. 10.00")
-    await say("/abonner messa 30m 1d", "påminnelser om *Regional yrkesmesse*, 1 dag før, 30 minutter før")
+    await say("/abonner messa 30m 1d", "påminnelser om Regional yrkesmesse, 1 dag før, 30 minutter før")
     await say("/varsler", "Neste: Regional yrkesmesse, torsdag 14. oktober 2027 kl. 10.00, om 13 dager.")
     await say(
         "/nymilepael karrieredag 1.7 Karrieredag for ungdomsskolene",
-        "Milepælen *Karrieredag for ungdomsskolene* (tiltak 1.7) er lagt til",
+        "Milepælen Karrieredag for ungdomsskolene (tiltak 1.7) er lagt til",
     )
     await say("/milepæler", "Navn i kommandoer: karrieredag")
-    await say("/fjernmilepael karrieredag", "Milepælen *Karrieredag for ungdomsskolene* er fjernet.")
+    await say("/fjernmilepael karrieredag", "Milepælen Karrieredag for ungdomsskolene er fjernet.")
     assert "Påminnelse:" not in out.getvalue()
 
     # The day before, at 09:00: the 1-day reminder is printed while the chat waits for the next line.
     now[0] = datetime(2027, 10, 13, 9, 0, tzinfo=OSLO)
     chat.poke()
-    await wait_until(lambda: "⏰ *Påminnelse: Regional yrkesmesse*" in out.getvalue())
+    await wait_until(lambda: "⏰ Påminnelse: Regional yrkesmesse\n" in out.getvalue())
     assert out.getvalue().endswith(PROMPT)  # the prompt is shown again below it
     assert "Torsdag 14. oktober 2027 kl. 10.00 (om 1 dag)" in out.getvalue()
     assert database.delivery_statuses() == {"sent": 1}
@@ -112,10 +114,32 @@ async def test_buttons_and_the_end_of_input(assistant: Assistant, tmp_path: Path
 
 
 def test_help_lists_the_admin_commands_the_terminal_runs(assistant: Assistant, tmp_path: Path) -> None:
-    """Its user is an admin who can set dates here: /hjelp says so, but not the staff tools that need Telegram."""
+    """Its user is an admin who can set dates and run the staff tools here: /hjelp says so, without the inline
+    mode (`@bot sykkel`) that only Telegram has."""
     chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
     for typed in ("/hjelp", "hjelp"):
         reply = chat.respond(typed)
         assert "/settdato" in reply and "/nymilepael" in reply and "/varsler" in reply
-        assert "/statistikk" not in reply and "/laer" not in reply
+        assert "/statistikk" in reply and "/laer" in reply and "/ordliste" in reply
+        assert "@" not in reply and "Slik bruker du meg" in reply
+    database.close()
+
+
+class Tty(io.StringIO):
+    """What a terminal's stdout says of itself (the subprocess tests only ever see a pipe)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_bold_and_italics_in_a_terminal(assistant: Assistant, tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    """In a terminal the terminal's own bold and italics; with NO_COLOR, or into a pipe, the plain words."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    database = open_database(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    chat = TerminalChat(assistant, database, out=Tty())
+    reply = chat.respond("sykkel")
+    assert "\x1b[1mTiltak 3.8\x1b[22m" in reply and "\x1b[1msykkel\x1b[22m" in reply and "*" not in reply
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain_reply = TerminalChat(assistant, database, out=Tty()).respond("sykkel")
+    assert "\x1b[" not in plain_reply and "Tiltak 3.8 · " in plain_reply and "*" not in plain_reply
     database.close()
