@@ -61,21 +61,13 @@ async def send(message: Message, reply: Reply, *, quote: bool = False) -> None:
     rest of the reply back in the background, so the handler (and every other chat) goes on.
     """
     split = pages(reply.html)
-    for number, html_text in enumerate(split):
-        last = number == len(split) - 1
-        markup = keyboard(reply) if last else None
-        quoted = quote and number == 0
-
-        def call(
-            html_text: str = html_text, markup: InlineKeyboardMarkup | None = markup, quoted: bool = quoted
-        ) -> Any:
-            return message.reply_html(html_text, reply_markup=markup, do_quote=quoted)
-
+    calls = [_page_call(message, reply, split, number, quote=quote and number == 0) for number in range(len(split))]
+    for number, call in enumerate(calls):
         try:
             await with_retries(call)
         except RetryAfter as error:
             logger.warning("Telegram holds this chat back for %.0f s; the reply waits", seconds(error.retry_after))
-            for rest in [call, *(_page_call(message, reply, split, later) for later in range(number + 1, len(split)))]:
+            for rest in calls[number:]:
                 _LATER.send(seconds(error.retry_after), rest)
             return
         except TelegramError as error:
@@ -90,9 +82,10 @@ async def close() -> None:
     await _LATER.close()
 
 
-def _page_call(message: Message, reply: Reply, split: list[str], number: int) -> Any:
+def _page_call(message: Message, reply: Reply, split: list[str], number: int, *, quote: bool) -> Any:
+    """Sending page `number` of a reply; the buttons go under the last page."""
     markup = keyboard(reply) if number == len(split) - 1 else None
-    return lambda: message.reply_html(split[number], reply_markup=markup)
+    return lambda: message.reply_html(split[number], reply_markup=markup, do_quote=quote)
 
 
 async def send_calendar(
@@ -166,11 +159,13 @@ async def is_admin_of(chat_id: int, message: Message, context: BotContext) -> bo
     """The creator or an administrator of `chat_id`, anonymous admins (who post as that group) included."""
     if message.sender_chat is not None and message.sender_chat.id == chat_id:
         return True
-    if message.from_user is None:
-        return False
-    user_id = message.from_user.id
+    return message.from_user is not None and await is_member_admin(context.bot, chat_id, message.from_user.id)
+
+
+async def is_member_admin(bot: Bot, chat_id: int, user_id: int) -> bool:
+    """The user is the creator or an administrator of `chat_id` (False if the bot cannot look: not in it)."""
     try:
-        member = await with_retries(lambda: context.bot.get_chat_member(chat_id, user_id), idempotent=True)
+        member = await with_retries(lambda: bot.get_chat_member(chat_id, user_id), idempotent=True)
     except BadRequest as error:  # the bot is not in that chat, or the chat is gone
         logger.warning("cannot look up a member of chat %s: %s", chat_id, error)
         return False
@@ -182,15 +177,8 @@ async def is_partnership_admin_id(bot: Bot, settings: Settings, user_id: int) ->
     For a button press and for the weekly summary, which have no message of the user's to go by."""
     if user_id in settings.admin_user_ids:
         return True
-    if settings.partnership_chat_id is None:
-        return False
     chat_id = settings.partnership_chat_id
-    try:
-        member = await with_retries(lambda: bot.get_chat_member(chat_id, user_id))
-    except BadRequest as error:
-        logger.warning("cannot look up a member of chat %s: %s", chat_id, error)
-        return False
-    return member.status in {"creator", "administrator"}
+    return chat_id is not None and await is_member_admin(bot, chat_id, user_id)
 
 
 def actor_of(message: Message) -> Actor:
