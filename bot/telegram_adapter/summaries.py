@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application
@@ -21,10 +21,11 @@ from bot.staff.desk import StaffDesk
 from bot.staff.weekly import SummaryDue, plan_summaries, this_monday
 from bot.storage import Database
 from bot.telegram_adapter.handlers import is_partnership_admin_id, keyboard
-from bot.telegram_adapter.reminders import GONE
+from bot.telegram_adapter.reminders import FINISH_PATIENCE, GONE, ROUND_PATIENCE
 from bot.telegram_adapter.retry import with_retries
 
 logger = logging.getLogger("bot.reminders")
+T = TypeVar("T")
 
 
 class SummaryService:
@@ -45,9 +46,10 @@ class SummaryService:
     async def run_due(self, now: datetime) -> tuple[datetime | None, int]:
         """Send this week's summaries not yet sent; (the next Monday 09:00, how many failed)."""
         since_week = (this_monday(now) - timedelta(days=7)).isoformat()
-        current = plan_summaries(
-            self.database.summary_subscribers(), self.database.summaries_delivered(since_week), now
-        )
+        database = self.database
+        subscribers = await self._db(database.summary_subscribers)
+        delivered = await self._db(lambda: database.summaries_delivered(since_week))
+        current = plan_summaries(subscribers, delivered, now)
         failed = 0
         for due in current.due:
             if not await self._deliver(due):
@@ -61,29 +63,39 @@ class SummaryService:
         bot = self.application.bot
         try:
             if not await is_partnership_admin_id(bot, self.settings, due.user_id):
-                self.database.unsubscribe_summary(due.chat_id)
-                self.database.record_summary(due.key, "revoked")
+                await self._settle(due, "revoked", unsubscribe=True)
                 logger.info("weekly summary: a subscriber is no longer a partnership admin; unsubscribed")
                 return True
-            reply = self.staff.weekly_summary(due.monday)
+            reply = await self._db(lambda: self.staff.weekly_summary(due.monday))
             await with_retries(lambda: bot.send_message(due.chat_id, reply.html, reply_markup=keyboard(reply)))
         except Forbidden:
-            self._drop(due, "blocked or removed the bot")
+            await self._drop(due, "blocked or removed the bot")
             return True
         except BadRequest as error:
             if any(reason in str(error).lower() for reason in GONE):
-                self._drop(due, "is gone")
+                await self._drop(due, "is gone")
                 return True
-            self.database.record_summary(due.key, "failed")
+            await self._settle(due, "failed")
             logger.error("weekly summary: Telegram refused it: %s", error)
             return True
         except (NetworkError, TelegramError) as error:
             logger.warning("weekly summary: sending failed (%s); will retry", type(error).__name__)
             return False
-        self.database.record_summary(due.key, "sent")
+        await self._settle(due, "sent")
         return True
 
-    def _drop(self, due: SummaryDue, why: str) -> None:
-        self.database.unsubscribe_summary(due.chat_id)
-        self.database.record_summary(due.key, "blocked")
+    async def _db(self, call: Callable[[], T]) -> T:
+        """Database work in the database's worker threads, as the reminders' rounds do it."""
+        return await self.database.run(call, patience=ROUND_PATIENCE)
+
+    async def _settle(self, due: SummaryDue, status: str, *, unsubscribe: bool = False) -> None:
+        def write() -> None:
+            if unsubscribe:
+                self.database.unsubscribe_summary(due.chat_id)
+            self.database.record_summary(due.key, status)
+
+        await self.database.run(write, patience=FINISH_PATIENCE)
+
+    async def _drop(self, due: SummaryDue, why: str) -> None:
+        await self._settle(due, "blocked", unsubscribe=True)
         logger.info("weekly summary: a chat %s; unsubscribed it", why)
