@@ -823,6 +823,17 @@ def _postgresql_errors() -> Iterator[None]:
         raise DatabaseUnavailable(f"PostgreSQL is unavailable: {str(error).strip()}") from error
 
 
+def database_errors() -> tuple[type[Exception], ...]:
+    """What a `Database` call raises when the database cannot be read: ours, and sqlite3's or psycopg's own
+    (a damaged file, a table gone)."""
+    errors: list[type[Exception]] = [StorageError, sqlite3.Error]
+    with suppress(ImportError):
+        import psycopg
+
+        errors.append(psycopg.Error)
+    return tuple(errors)
+
+
 def open_database(url: str) -> Database:
     """Open and migrate; raises `StorageError` with a message for the operator."""
     database = Database(url)

@@ -103,6 +103,9 @@ CHAT_INTRO = (
 )
 CHAT_BYE = "Ha det!"
 CHAT_NO_SUCH_BUTTON = "Det er ingen knapp med det nummeret."
+ASK_CHAT_ONLY = (
+    "Den kommandoen virker i en chat: i Telegram, eller i terminalchatten (<code>python -m bot chat</code>)."
+)
 
 # Milestones and reminders
 MILESTONES_HEADER = "<b>Milepæler</b>"
@@ -165,7 +168,8 @@ CALENDAR_UNDATED = "Uten dato (ikke med i filen): {titles}."
 CALENDAR_ALARMS = "Varsler i filen: {leads} (som påminnelsene i denne chatten)."
 CALENDAR_NO_ALARMS = "Filen har ingen varsler, fordi denne chatten ikke abonnerer på påminnelser (/abonner)."
 CALENDAR_TELEGRAM_ONLY = (
-    "Kalenderfilen sendes i Telegram. På kommandolinjen: <code>python -m bot ics &gt; milepaeler.ics</code>."
+    "Kalenderfilen sendes i Telegram, og terminalchatten (<code>python -m bot chat</code>) skriver den til en fil. "
+    "På kommandolinjen: <code>python -m bot ics &gt; milepaeler.ics</code>."
 )
 
 REMINDER = (
