@@ -167,6 +167,9 @@ CALENDAR_NONE_SET = "Ingen milepæler har dato ennå, så det er ingenting å le
 CALENDAR_UNDATED = "Uten dato (ikke med i filen): {titles}."
 CALENDAR_ALARMS = "Varsler i filen: {leads} (som påminnelsene i denne chatten)."
 CALENDAR_NO_ALARMS = "Filen har ingen varsler, fordi denne chatten ikke abonnerer på påminnelser (/abonner)."
+CALENDAR_WRITTEN = "Kalenderfilen er skrevet til <code>{path}</code>."
+CALENDAR_KEPT = "<code>{name}</code> fantes fra før, så den er ikke endret; den nye filen har et nummer."
+CALENDAR_NOT_WRITTEN = "Fikk ikke skrevet kalenderfilen i <code>{folder}</code> ({reason}). Ingen fil er laget."
 CALENDAR_TELEGRAM_ONLY = (
     "Kalenderfilen sendes i Telegram, og terminalchatten (<code>python -m bot chat</code>) skriver den til en fil. "
     "På kommandolinjen: <code>python -m bot ics &gt; milepaeler.ics</code>."

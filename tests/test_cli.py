@@ -393,3 +393,14 @@ def test_ask_help_lists_what_ask_can_do() -> None:
     assert "Innhold i avtalen" in result.stdout and "Tiltak 1.8 · " in result.stdout
     assert result.stdout.count("Den kommandoen virker i en chat") == 2  # /abonner and /laer
     assert "python -m bot ics > milepaeler.ics" in result.stdout
+
+
+def test_kalender_in_the_terminal_chat_writes_into_the_working_directory(tmp_path: Path) -> None:
+    typed = "/settdato yrkesmesse 14.10.2031 kl. 09.00\n/kalender\n"
+    result = run("chat", stdin=typed, env={"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"}, cwd=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert f"Kalenderfilen er skrevet til {tmp_path / 'milepaeler.ics'}." in result.stdout
+    (event,) = icalendar.Calendar.from_ical((tmp_path / "milepaeler.ics").read_bytes()).walk("VEVENT")
+    assert event.start == datetime(2031, 10, 14, 9, 0, tzinfo=OSLO)
+    assert list(event.walk("VALARM")) == []  # the terminal chat subscribes to nothing here
+    assert "Filen har ingen varsler, fordi denne chatten ikke abonnerer" in result.stdout
