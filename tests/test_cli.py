@@ -334,11 +334,9 @@ def test_ask_without_a_readable_database_answers_from_the_repository(tmp_path: P
     questions = "sykkel\ndatoer\nnaar er yrkesmessa?\nsparkesykkel\n"
     expected = run("ask", "--json", stdin=questions)
     assert expected.returncode == 0 and len(expected.stdout.splitlines()) == 4
-    for url in (
-        "postgresql://bot:bot@127.0.0.1:1/nothing_listens_here",
-        f"sqlite:///{tmp_path / 'garbage.sqlite3'}",
-        unreadable_sqlite(tmp_path),
-    ):
+    damaged = unreadable_sqlite(tmp_path)
+    for url in ("postgresql://bot:bot@127.0.0.1:1/nothing_listens_here", f"sqlite:///{tmp_path / 'garbage.sqlite3'}",
+                damaged):  # fmt: skip
         result = run("ask", "--json", stdin=questions, env={"DATABASE_URL": url})
         assert result.returncode == 0, result.stderr
         assert result.stdout == expected.stdout  # nothing but the JSON lines
@@ -346,6 +344,10 @@ def test_ask_without_a_readable_database_answers_from_the_repository(tmp_path: P
         assert result.stderr.startswith("note: ") and "repository's knowledge alone" in result.stderr
         text = run("ask", "datoer", env={"DATABASE_URL": url})
         assert text.returncode == 0 and "Milepæler" in text.stdout and len(text.stderr.splitlines()) == 1
+    chat = run("chat", stdin="/abonner\n/varsler\n", env={"DATABASE_URL": damaged})
+    assert chat.returncode == 0 and "Traceback" not in chat.stderr, chat.stderr
+    assert chat.stderr.startswith("note: cannot read the database") and "in-memory database" in chat.stderr
+    assert "Påminnelser i denne chatten" in chat.stdout  # kept in memory for the session
 
 
 def test_ask_goes_on_without_a_database_that_goes_away(
