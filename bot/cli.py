@@ -17,15 +17,18 @@ from datetime import datetime
 
 from bot import texts
 from bot.assistant import Assistant, load_assistant
-from bot.conversation import text_reply
+from bot.conversation import ask_reply
 from bot.errors import OperatorError
 from bot.milestones.desk import CalendarFile
 from bot.settings import load_settings
-from bot.storage import Database, StorageError, open_database
+from bot.staff.desk import StaffDesk
+from bot.storage import Database, StorageError, database_errors, open_database
 from bot.terminal import USERNAME, TerminalChat, line_editing, styled, terminal
 
 USAGE_ERROR = 2  # bad usage, and every `OperatorError` (bad settings, broken data files, no database)
 MEMORY_DATABASE_URL = "sqlite:///:memory:"
+ASK_FALLBACK = "answering from the repository's knowledge alone"
+CHAT_FALLBACK = "using an in-memory database, so nothing is kept"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,8 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return write_ics(args.chat)
         if command == "lexicon":
             return export_lexicon()
-        database = local_database()
-        assistant = load_assistant(database)
+        fallback = ASK_FALLBACK if command == "ask" else CHAT_FALLBACK
+        database = local_database(fallback)
+        assistant = stored_assistant(database, fallback, taught=command == "ask")  # chat: its staff desk
+        if assistant.desk.database is not database:  # it could not be read
+            database.close()
+            database = assistant.desk.database
     except OperatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
@@ -92,17 +99,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     finally:
         database.close()
+        assistant.desk.database.close()  # another if the database went away during `ask`
 
 
-def local_database() -> Database:
+def local_database(fallback: str = CHAT_FALLBACK) -> Database:
     """The database for `ask` and `chat`: DATABASE_URL (default sqlite:///data/bot.sqlite3), so they see the
-    milestone dates the bot keeps; an in-memory SQLite database, with a note, where that cannot be opened."""
+    milestone dates and taught words the bot keeps; an in-memory SQLite database, with a note, where that
+    cannot be opened."""
     url = load_settings().database_url
     try:
         return open_database(url)
     except StorageError as exc:
-        print(f"note: {exc}; using an in-memory database, so nothing is kept", file=sys.stderr)
+        note(exc, fallback)
         return open_database(MEMORY_DATABASE_URL)
+
+
+def note(error: object, fallback: str) -> None:
+    """One line on stderr (a server's message can span lines): what failed, and what is done instead."""
+    print(f"note: {' '.join(str(error).split())}; {fallback}", file=sys.stderr)
+
+
+def stored_assistant(database: Database, fallback: str, *, taught: bool) -> Assistant:
+    """The assistant over what the database keeps, read now, so a database that opens but cannot be read is
+    found before the first answer; then the repository's knowledge alone, with a note. `taught`: search with
+    the words taught with /laer, as `bot run` does (its staff desk puts them into the index)."""
+    assistant = load_assistant(database)
+    try:
+        assistant.desk.current()  # the milestone edits
+        if taught:
+            StaffDesk(assistant, database)
+        else:
+            database.taught_words()
+    except database_errors() as error:
+        without_database(assistant, error, fallback)
+    return assistant
+
+
+def without_database(assistant: Assistant, error: Exception, fallback: str) -> None:
+    """The database cannot be read: say so once and go on with an empty in-memory one (the shipped milestones,
+    the shipped lexicon)."""
+    note(f"cannot read the database: {error}", fallback)
+    assistant.desk.database = open_database(MEMORY_DATABASE_URL)
 
 
 def _configured_database() -> Database:
@@ -154,14 +191,26 @@ def ask(assistant: Assistant, question: list[str], *, as_json: bool) -> int:
         print('usage: python -m bot ask [--json] "QUESTION"  (or questions on stdin)', file=sys.stderr)
         return USAGE_ERROR
     for line in _lines(question):
-        if as_json:
-            hits = assistant.answer(line).hits
-            record = {"query": line, "results": [{"id": h.id, "score": h.score} for h in hits]}
-            print(json.dumps(record, ensure_ascii=False), flush=True)
-        else:
-            print(terminal(text_reply(assistant, line, USERNAME)[0], styled(sys.stdout)))
+        try:
+            output = _asked(assistant, line, as_json)
+        except database_errors() as error:  # it went away since the start: this answer and the rest without it
+            if assistant.desk.database.url == MEMORY_DATABASE_URL:
+                raise
+            without_database(assistant, error, ASK_FALLBACK)
+            output = _asked(assistant, line, as_json)
+        print(output, flush=True)
+        if not as_json:
             print()
     return 0
+
+
+def _asked(assistant: Assistant, line: str, as_json: bool) -> str:
+    if as_json:
+        hits = assistant.answer(line).hits
+        return json.dumps(
+            {"query": line, "results": [{"id": h.id, "score": h.score} for h in hits]}, ensure_ascii=False
+        )
+    return terminal(ask_reply(assistant, line, USERNAME), styled(sys.stdout))
 
 
 def chat(assistant: Assistant, database: Database) -> int:

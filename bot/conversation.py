@@ -21,6 +21,12 @@ _COMMAND = re.compile(r"^/(?P<name>\w{1,32})(?:@(?P<bot>\w+))?(?:\s+(?P<args>.*)
 
 TERMINAL_CHAT_ID = 0  # the terminal chat's id for subscriptions: never a Telegram chat's
 TERMINAL_USER_ID = 0  # the terminal admin's id in the change log and on taught words: never a Telegram user's
+# What `python -m bot ask` runs besides questions: one line in, one reply out, nothing kept between lines, so
+# the commands that read the agreement and the dates, not subscriptions, files or the staff tools.
+ASK_COMMANDS = (
+    commands.START, commands.HELP, commands.SEARCH, commands.MEASURE, commands.CONTENTS, commands.ABOUT,
+    commands.MILESTONES,
+)  # fmt: skip
 
 
 def parse_command(text: str, bot_username: str | None = None) -> tuple[str, str] | None:
@@ -76,6 +82,23 @@ def text_reply(assistant: Assistant, text: str, username: str) -> tuple[Reply, A
         return assistant.measure(measure_id), None
     answer = assistant.answer(text)
     return answer.reply, answer
+
+
+def ask_reply(assistant: Assistant, text: str, username: str) -> Reply:
+    """One line given to `python -m bot ask`: a question, or one of `ASK_COMMANDS`; /hjelp lists only those,
+    without inline mode, which only Telegram has. Other commands say where they work."""
+    parsed = parse_command(text)
+    command = commands.resolve(parsed[0]) if parsed else None
+    if command is commands.HELP or (not parsed and is_help(text)):
+        without = tuple(c for c in commands.COMMANDS if c not in ASK_COMMANDS)
+        return assistant.help(username, without=without, inline=False)
+    if parsed is None:
+        return text_reply(assistant, text, username)[0]
+    if command in ASK_COMMANDS:
+        return command_reply(assistant, parsed[0], parsed[1], username)[0]
+    if command is commands.CALENDAR:
+        return Reply(texts.CALENDAR_TELEGRAM_ONLY)
+    return Reply(texts.ASK_CHAT_ONLY if command is not None else texts.UNKNOWN_COMMAND)
 
 
 def respond_to_text(

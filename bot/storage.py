@@ -136,7 +136,16 @@ MIGRATIONS: list[list[str]] = [
         # sent, so two processes never send the same one; see `Database.claim_delivery`.
         "ALTER TABLE deliveries ADD COLUMN owner TEXT",
     ],
+    [
+        # The weekly summary is claimed the same way (`Database.claim_summaries`).
+        "ALTER TABLE summary_deliveries ADD COLUMN owner TEXT",
+    ],
 ]
+# The logs whose entries are claimed before they are sent, with the columns of their keys.
+CLAIMED_LOGS = {
+    "deliveries": ("milestone_id", "occurrence", "lead", "chat_id"),
+    "summary_deliveries": ("week", "chat_id"),
+}
 
 
 @dataclass(frozen=True)
@@ -460,23 +469,46 @@ class Database:
             for key in keys:
                 self.record_delivery(key, status)
 
-    def claim_delivery(self, key: DeliveryKey, owner: str, stale_before: datetime) -> bool:
-        """Claim a reminder before sending it; True if this owner may send it now.
+    def _claim(self, log: str, key: Sequence[Any], owner: str, stale_before: datetime) -> bool:
+        """Claim an entry of a delivery log (`CLAIMED_LOGS`) before sending it; True if this owner may send it.
 
         Atomic on both databases (one INSERT … ON CONFLICT): of two processes claiming at once, one wins. A
-        claim renewed before `stale_before` was left by a process that died mid-send: it is taken over. A
-        reminder already handled (sent, superseded, blocked, failed) is never claimed. Claiming again what
-        this owner holds succeeds, so a retried call is harmless."""
-        milestone_id, occurrence, lead, chat_id = key
+        claim renewed before `stale_before` was left by a process that died mid-send: it is taken over. An
+        entry already handled (sent, superseded, blocked, failed) is never claimed. Claiming again what this
+        owner holds succeeds, so a retried call is harmless."""
+        columns = ", ".join(CLAIMED_LOGS[log])
+        marks = ", ".join("?" for _ in CLAIMED_LOGS[log])
         rows = self.execute(
-            "INSERT INTO deliveries (milestone_id, occurrence, lead, chat_id, status, recorded_at, owner) "
-            "VALUES (?, ?, ?, ?, 'claimed', ?, ?) ON CONFLICT (milestone_id, occurrence, lead, chat_id) "
-            "DO UPDATE SET owner = excluded.owner, recorded_at = excluded.recorded_at "
-            "WHERE deliveries.status = 'claimed' AND (deliveries.owner = excluded.owner OR deliveries.recorded_at < ?) "
+            f"INSERT INTO {log} ({columns}, status, recorded_at, owner) VALUES ({marks}, 'claimed', ?, ?) "
+            f"ON CONFLICT ({columns}) DO UPDATE SET owner = excluded.owner, recorded_at = excluded.recorded_at "
+            f"WHERE {log}.status = 'claimed' AND ({log}.owner = excluded.owner OR {log}.recorded_at < ?) "
             "RETURNING owner",
-            (milestone_id, occurrence, lead, chat_id, _now(), owner, _stamp(stale_before)),
+            (*key, _now(), owner, _stamp(stale_before)),
         )
         return bool(rows)
+
+    def _renew(self, log: str, owner: str) -> int:
+        rows = self.execute(
+            f"UPDATE {log} SET recorded_at = ? WHERE status = 'claimed' AND owner = ? RETURNING owner", (_now(), owner)
+        )
+        return len(rows)
+
+    def _finish(self, log: str, key: Sequence[Any], owner: str, status: str) -> bool:
+        where = " AND ".join(f"{column} = ?" for column in CLAIMED_LOGS[log])
+        rows = self.execute(
+            f"UPDATE {log} SET status = ?, recorded_at = ? WHERE {where} AND owner = ? "
+            "AND status IN ('claimed', ?) RETURNING owner",
+            (status, _now(), *key, owner, status),
+        )
+        return bool(rows)
+
+    def _release(self, log: str, key: Sequence[Any], owner: str) -> None:
+        where = " AND ".join(f"{column} = ?" for column in CLAIMED_LOGS[log])
+        self.execute(f"DELETE FROM {log} WHERE {where} AND owner = ? AND status = 'claimed'", (*key, owner))
+
+    def claim_delivery(self, key: DeliveryKey, owner: str, stale_before: datetime) -> bool:
+        """Claim a reminder before sending it; True if this owner may send it now (see `_claim`)."""
+        return self._claim("deliveries", key, owner, stale_before)
 
     def claim_deliveries(self, keys: Sequence[DeliveryKey], owner: str, stale_before: datetime) -> set[DeliveryKey]:
         """`claim_delivery` for many in one transaction (one round trip's worth of waiting); the ones won."""
@@ -485,31 +517,16 @@ class Database:
 
     def renew_claims(self, owner: str) -> int:
         """Keep this owner's claims fresh while their sends are in flight; how many there are."""
-        rows = self.execute(
-            "UPDATE deliveries SET recorded_at = ? WHERE status = 'claimed' AND owner = ? RETURNING owner",
-            (_now(), owner),
-        )
-        return len(rows)
+        return self._renew("deliveries", owner)
 
     def finish_delivery(self, key: DeliveryKey, owner: str, status: str) -> bool:
         """A claimed reminder is handled (sent, blocked, failed …); False if the claim was no longer this
         owner's (it went stale and another process took it over)."""
-        milestone_id, occurrence, lead, chat_id = key
-        rows = self.execute(
-            "UPDATE deliveries SET status = ?, recorded_at = ? WHERE milestone_id = ? AND occurrence = ? "
-            "AND lead = ? AND chat_id = ? AND owner = ? AND status IN ('claimed', ?) RETURNING owner",
-            (status, _now(), milestone_id, occurrence, lead, chat_id, owner, status),
-        )
-        return bool(rows)
+        return self._finish("deliveries", key, owner, status)
 
     def release_delivery(self, key: DeliveryKey, owner: str) -> None:
         """Give a claim back (the send failed and will be tried again)."""
-        milestone_id, occurrence, lead, chat_id = key
-        self.execute(
-            "DELETE FROM deliveries WHERE milestone_id = ? AND occurrence = ? AND lead = ? AND chat_id = ? "
-            "AND owner = ? AND status = 'claimed'",
-            (milestone_id, occurrence, lead, chat_id, owner),
-        )
+        self._release("deliveries", key, owner)
 
     def delivered(self, since: date) -> set[DeliveryKey]:
         """The handled reminders of events from `since` on (older ones can never fall due again); claims
@@ -699,17 +716,45 @@ class Database:
         return [SummarySubscriber(int(r[0]), int(r[1]), datetime.fromisoformat(str(r[2]))) for r in rows]
 
     def record_summary(self, key: SummaryKey, status: str) -> None:
-        """Log a weekly summary as handled (sent, blocked, revoked, failed); a logged one is never sent again."""
+        """Log a weekly summary as handled without a claim; a logged one is never sent again."""
         week, chat_id = key
         self.execute(
             "INSERT INTO summary_deliveries (week, chat_id, status, recorded_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (week, chat_id) DO NOTHING",
-            (week, chat_id, status, datetime.now(UTC).isoformat()),
+            (week, chat_id, status, _now()),
         )
 
+    def claim_summaries(self, keys: Sequence[SummaryKey], owner: str, stale_before: datetime) -> set[SummaryKey]:
+        """Claim weekly summaries before sending them, as reminders are claimed (`_claim`), in one transaction;
+        the ones this owner may send now."""
+        with self.transaction():
+            return {key for key in keys if self._claim("summary_deliveries", key, owner, stale_before)}
+
+    def renew_summary_claims(self, owner: str) -> int:
+        return self._renew("summary_deliveries", owner)
+
+    def finish_summary(self, key: SummaryKey, owner: str, status: str) -> bool:
+        """A claimed summary is handled (sent, revoked, blocked, failed); False if the claim was taken over."""
+        return self._finish("summary_deliveries", key, owner, status)
+
+    def release_summary(self, key: SummaryKey, owner: str) -> None:
+        """Give a summary's claim back (the send failed and will be tried again)."""
+        self._release("summary_deliveries", key, owner)
+
     def summaries_delivered(self, since_week: str) -> set[SummaryKey]:
-        rows = self.execute("SELECT week, chat_id FROM summary_deliveries WHERE week >= ?", (since_week,))
+        """The handled summaries from `since_week` on; claims are not handled yet (see `summary_claims`)."""
+        rows = self.execute(
+            "SELECT week, chat_id FROM summary_deliveries WHERE week >= ? AND status <> 'claimed'", (since_week,)
+        )
         return {(str(r[0]), int(r[1])) for r in rows}
+
+    def summary_claims(self, since_week: str) -> dict[SummaryKey, tuple[str, datetime]]:
+        """The claimed summaries: owner, and when the claim was made or last renewed."""
+        rows = self.execute(
+            "SELECT week, chat_id, owner, recorded_at FROM summary_deliveries WHERE week >= ? AND status = 'claimed'",
+            (since_week,),
+        )
+        return {(str(r[0]), int(r[1])): (str(r[2]), datetime.fromisoformat(str(r[3]))) for r in rows}
 
     def summary_statuses(self) -> dict[str, int]:
         rows = self.execute("SELECT status, COUNT(*) FROM summary_deliveries GROUP BY status")
@@ -821,6 +866,17 @@ def _postgresql_errors() -> Iterator[None]:
         yield
     except psycopg.OperationalError as error:
         raise DatabaseUnavailable(f"PostgreSQL is unavailable: {str(error).strip()}") from error
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """What a `Database` call raises when the database cannot be read: ours, and sqlite3's or psycopg's own
+    (a damaged file, a table gone)."""
+    errors: list[type[Exception]] = [StorageError, sqlite3.Error]
+    with suppress(ImportError):
+        import psycopg
+
+        errors.append(psycopg.Error)
+    return tuple(errors)
 
 
 def open_database(url: str) -> Database:

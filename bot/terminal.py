@@ -10,6 +10,9 @@ Checking only before each prompt would hold a reminder back until someone typed 
 Subscriptions are kept under chat id 0 (`TERMINAL_CHAT_ID`), which no Telegram chat has: in a database the
 Telegram bot shares, it neither sends the terminal's reminders nor sees its chat as gone. For the same reason
 the weekly summary (/statistikk ukentlig) stays in Telegram.
+
+Where Telegram sends a document, the terminal writes a file: /kalender (and a "Legg i kalender" button) writes
+the .ics file into the working directory, under a name no file has yet, so nothing there is ever overwritten.
 """
 
 from __future__ import annotations
@@ -21,13 +24,15 @@ import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TextIO
 
-from bot import callbacks, render, texts
+from bot import callbacks, commands, render, texts
 from bot.assistant import Answer, Assistant
-from bot.conversation import TERMINAL_CHAT_ID, respond_to_text
+from bot.conversation import TERMINAL_CHAT_ID, parse_command, respond_to_text
+from bot.milestones.desk import CalendarFile
 from bot.milestones.planner import plan
-from bot.render import Button, Reply
+from bot.render import Button, Reply, escape
 from bot.staff.desk import StaffDesk
 from bot.storage import Database
 
@@ -35,6 +40,28 @@ PROMPT = "> "
 USERNAME = "partnerskapsbot"  # the bot's name in /hjelp's inline example; the terminal has no Telegram name
 MAX_WAIT = 60.0  # seconds: plan again at least this often (a date set by the Telegram bot, a clock change)
 QUIT = {"/slutt", "/quit", "/exit"}
+MAX_NUMBERED = 999  # milepaeler.ics, milepaeler-2.ics … milepaeler-999.ics; then the chat says it cannot write
+
+
+def write_new_file(folder: Path, name: str, content: bytes) -> Path:
+    """Write `content` to `name` in `folder`, or, if a file has that name, to the first free `stem-2.ext`,
+    `stem-3.ext` …: created exclusively, so an existing file (even one made a moment ago) is never overwritten.
+    Raises `OSError`; a file left half-written is removed."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for number in range(1, MAX_NUMBERED + 1):
+        path = folder / (name if number == 1 else f"{stem}-{number}{suffix}")
+        try:
+            handle = path.open("xb")
+        except FileExistsError:
+            continue
+        try:
+            with handle:
+                handle.write(content)
+        except OSError:
+            path.unlink(missing_ok=True)
+            raise
+        return path
+    raise FileExistsError(f"{name} and {MAX_NUMBERED - 1} numbered files like it exist")
 
 
 def styled(stream: TextIO) -> bool:
@@ -82,8 +109,10 @@ class TerminalChat:
         database: Database,
         out: TextIO = sys.stdout,
         clock: Callable[[], datetime] | None = None,
+        folder: Path | None = None,
     ) -> None:
         self.assistant = assistant
+        self.folder = folder or Path.cwd()  # where /kalender writes its file
         self.database = database
         self.out = out
         self.clock = clock or assistant.clock
@@ -101,14 +130,35 @@ class TerminalChat:
             if not 1 <= number <= len(self._buttons):
                 return texts.CHAT_NO_SUCH_BUTTON
             data = self._buttons[number - 1].data
-            if isinstance(callbacks.parse(data), callbacks.StatisticsPage):
+            action = callbacks.parse(data)
+            if isinstance(action, callbacks.StatisticsPage):
                 reply = self.staff.statistics_page(data)
+            elif isinstance(action, callbacks.AddToCalendar):
+                reply = self.calendar(action.milestone_id)
             else:
                 reply = self.assistant.on_button(data)
+        elif (parsed := parse_command(line)) and commands.resolve(parsed[0]) is commands.CALENDAR:
+            reply = self.calendar()
         else:
             reply = respond_to_text(self.assistant, line, USERNAME, TERMINAL_CHAT_ID, self.staff, self._log)
         self._buttons = [button for row in reply.buttons for button in row]
         return terminal(reply, self.ansi)
+
+    def calendar(self, milestone_id: str | None = None) -> Reply:
+        """/kalender (every dated milestone) or a "Legg i kalender" button (one): the file Telegram sends and
+        `python -m bot ics` prints, alarms as this chat's subscriptions, written to a new file in `folder`."""
+        made = self.assistant.desk.calendar(self.clock(), TERMINAL_CHAT_ID, milestone_id)
+        if not isinstance(made, CalendarFile):  # no date to put in a calendar: the message says so
+            return made
+        try:
+            path = write_new_file(self.folder, made.filename, made.content)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            return Reply(texts.CALENDAR_NOT_WRITTEN.format(folder=escape(str(self.folder)), reason=escape(reason)))
+        lines = [made.caption, texts.CALENDAR_WRITTEN.format(path=escape(str(path.absolute())))]
+        if path.name != made.filename:
+            lines.append(texts.CALENDAR_KEPT.format(name=escape(made.filename)))
+        return Reply("\n".join(lines))
 
     def _log(self, question: str, answer: Answer) -> None:
         """The question in the anonymous question log, as a Telegram chat's is: /statistikk counts it."""

@@ -103,6 +103,9 @@ CHAT_INTRO = (
 )
 CHAT_BYE = "Ha det!"
 CHAT_NO_SUCH_BUTTON = "Det er ingen knapp med det nummeret."
+ASK_CHAT_ONLY = (
+    "Den kommandoen virker i en chat: i Telegram, eller i terminalchatten (<code>python -m bot chat</code>)."
+)
 
 # Milestones and reminders
 MILESTONES_HEADER = "<b>Milepæler</b>"
@@ -164,8 +167,12 @@ CALENDAR_NONE_SET = "Ingen milepæler har dato ennå, så det er ingenting å le
 CALENDAR_UNDATED = "Uten dato (ikke med i filen): {titles}."
 CALENDAR_ALARMS = "Varsler i filen: {leads} (som påminnelsene i denne chatten)."
 CALENDAR_NO_ALARMS = "Filen har ingen varsler, fordi denne chatten ikke abonnerer på påminnelser (/abonner)."
+CALENDAR_WRITTEN = "Kalenderfilen er skrevet til <code>{path}</code>."
+CALENDAR_KEPT = "<code>{name}</code> fantes fra før, så den er ikke endret; den nye filen har et nummer."
+CALENDAR_NOT_WRITTEN = "Fikk ikke skrevet kalenderfilen i <code>{folder}</code> ({reason}). Ingen fil er laget."
 CALENDAR_TELEGRAM_ONLY = (
-    "Kalenderfilen sendes i Telegram. På kommandolinjen: <code>python -m bot ics &gt; milepaeler.ics</code>."
+    "Kalenderfilen sendes i Telegram, og terminalchatten (<code>python -m bot chat</code>) skriver den til en fil. "
+    "På kommandolinjen: <code>python -m bot ics &gt; milepaeler.ics</code>."
 )
 
 REMINDER = (

@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import icalendar
+import pytest
 
 from bot.knowledge import load_agreement
 from bot.milestones.dates import OSLO
@@ -18,6 +20,7 @@ from bot.milestones.model import load_milestones
 from bot.storage import open_database
 
 from .conftest import REPO_DIR
+from .storage_urls import database_url
 
 
 def environment(env: dict[str, str] | None = None) -> dict[str, str]:
@@ -275,3 +278,131 @@ def test_lexicon_export_prints_taught_words_in_the_synonyms_format(tmp_path: obj
     for args in (("lexicon",), ("lexicon", "import")):
         bad = run(*args)
         assert bad.returncode == 2 and "usage:" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# -- `ask` over the database the bot keeps: the words taught with /laer, and no database at all ----------------
+def teach_sparkesykkel(url: str) -> None:
+    """What /laer stores: "sparkesykkel", which the shipped knowledge does not find, now finds 3.3."""
+    from bot.storage import TaughtWord
+
+    database = open_database(url)
+    database.teach_word(TaughtWord("sparkesykkel", ("transportformer",), 999, 999, datetime.now(OSLO)))
+    database.close()
+
+
+def top_ids(stdout: str) -> list[str | None]:
+    return [(json.loads(line)["results"] or [{"id": None}])[0]["id"] for line in stdout.splitlines()]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_ask_searches_with_the_words_taught_in_the_chat(tmp_path: Path, kind: str) -> None:
+    assert top_ids(run("ask", "--json", "sparkesykkel").stdout) == [None]  # the repository alone
+    with database_url(kind, tmp_path) as url:
+        teach_sparkesykkel(url)
+        result = run("ask", "--json", stdin="sparkesykkel\nhva med sparkesykler?\n", env={"DATABASE_URL": url})
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+        assert top_ids(result.stdout) == ["3.3", "3.3"]
+        text = run("ask", "hva med sparkesykkel?", env={"DATABASE_URL": url})
+        assert text.stdout.startswith("Dette sier avtalen om sparkesykkel:") and "Tiltak 3.3" in text.stdout
+
+
+def test_ask_uses_the_default_database_as_bot_run_does(tmp_path: Path) -> None:
+    """No DATABASE_URL: data/bot.sqlite3 in the working directory, as `bot run` and `chat` use it."""
+    (tmp_path / "data").mkdir()
+    teach_sparkesykkel(f"sqlite:///{tmp_path / 'data' / 'bot.sqlite3'}")
+    env = {k: v for k, v in environment().items() if k != "DATABASE_URL"}
+    result = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "sparkesykkel"], capture_output=True,
+                            text=True, cwd=tmp_path, env=env, timeout=60)  # fmt: skip
+    assert result.returncode == 0 and top_ids(result.stdout) == ["3.3"], result.stderr
+
+
+def unreadable_sqlite(tmp_path: Path) -> str:
+    """A SQLite file that opens, at the current schema, whose tables someone has dropped."""
+    url = f"sqlite:///{tmp_path / 'damaged.sqlite3'}"
+    teach_sparkesykkel(url)
+    database = open_database(url)
+    database.execute("DROP TABLE taught_words")
+    database.execute("DROP TABLE milestones")
+    database.close()
+    return url
+
+
+def test_ask_without_a_readable_database_answers_from_the_repository(tmp_path: Path) -> None:
+    """A database that cannot be opened (PostgreSQL not listening, a file that is no database) or read (tables
+    gone): the answers of the repository alone on stdout, pure JSON lines, and one English line on stderr."""
+    (tmp_path / "garbage.sqlite3").write_text("not a database\n")
+    questions = "sykkel\ndatoer\nnaar er yrkesmessa?\nsparkesykkel\n"
+    expected = run("ask", "--json", stdin=questions)
+    assert expected.returncode == 0 and len(expected.stdout.splitlines()) == 4
+    damaged = unreadable_sqlite(tmp_path)
+    for url in ("postgresql://bot:bot@127.0.0.1:1/nothing_listens_here", f"sqlite:///{tmp_path / 'garbage.sqlite3'}",
+                damaged):  # fmt: skip
+        result = run("ask", "--json", stdin=questions, env={"DATABASE_URL": url})
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == expected.stdout  # nothing but the JSON lines
+        assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.startswith("note: ") and "repository's knowledge alone" in result.stderr
+        text = run("ask", "datoer", env={"DATABASE_URL": url})
+        assert text.returncode == 0 and "Milepæler" in text.stdout and len(text.stderr.splitlines()) == 1
+    chat = run("chat", stdin="/abonner\n/varsler\n", env={"DATABASE_URL": damaged})
+    assert chat.returncode == 0 and "Traceback" not in chat.stderr, chat.stderr
+    assert chat.stderr.startswith("note: cannot read the database") and "in-memory database" in chat.stderr
+    assert "Påminnelser i denne chatten" in chat.stdout  # kept in memory for the session
+
+
+def test_ask_goes_on_without_a_database_that_goes_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Questions on stdin, and the database becomes unreadable between two: one note, every answer given."""
+    from bot import cli
+
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    teach_sparkesykkel(url)
+    database = open_database(url)
+    assistant = cli.stored_assistant(database, cli.ASK_FALLBACK, taught=True)
+
+    class Stdin:
+        def isatty(self) -> bool:
+            return False
+
+        def __iter__(self) -> Iterator[str]:
+            yield "datoer\n"
+            database.execute("DROP TABLE milestones")
+            yield "datoer\n"
+            yield "sparkesykkel\n"
+
+    monkeypatch.setattr(sys, "stdin", Stdin())
+    assert cli.ask(assistant, [], as_json=False) == 0
+    database.close()
+    out, err = capsys.readouterr()
+    assert out.count("Milepæler\n") == 2 and "Tiltak 3.3" in out  # the taught word was read at the start
+    assert err.splitlines() == [
+        "note: cannot read the database: no such table: milestones; answering from the repository's knowledge alone"
+    ]
+
+
+def test_ask_help_lists_what_ask_can_do() -> None:
+    """`ask` runs questions and the commands that read the agreement; its help lists those, without inline mode
+    (only Telegram has it) and without subscriptions, files or staff tools, which need a chat."""
+    result = run("ask", stdin="hjelp\n/hjelp\n/innhold\n/tiltak 1.8\n/abonner\n/kalender\n/laer a = b\n")
+    assert result.returncode == 0 and result.stderr == ""
+    helps = result.stdout.split("Slik bruker du meg")[1:]
+    assert len(helps) == 2
+    for shown in helps:
+        assert "/tiltak <nummer>" in shown and "/innhold" in shown and "/milepaeler" in shown
+        assert "@partnerskapsbot" not in shown and "/abonner" not in shown and "/kalender" not in shown
+        assert "/varsler" not in shown and "/laer" not in shown
+    assert "Innhold i avtalen" in result.stdout and "Tiltak 1.8 · " in result.stdout
+    assert result.stdout.count("Den kommandoen virker i en chat") == 2  # /abonner and /laer
+    assert "python -m bot ics > milepaeler.ics" in result.stdout
+
+
+def test_kalender_in_the_terminal_chat_writes_into_the_working_directory(tmp_path: Path) -> None:
+    typed = "/settdato yrkesmesse 14.10.2031 kl. 09.00\n/kalender\n"
+    result = run("chat", stdin=typed, env={"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"}, cwd=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert f"Kalenderfilen er skrevet til {tmp_path / 'milepaeler.ics'}." in result.stdout
+    (event,) = icalendar.Calendar.from_ical((tmp_path / "milepaeler.ics").read_bytes()).walk("VEVENT")
+    assert event.start == datetime(2031, 10, 14, 9, 0, tzinfo=OSLO)
+    assert list(event.walk("VALARM")) == []  # the terminal chat subscribes to nothing here
+    assert "Filen har ingen varsler, fordi denne chatten ikke abonnerer" in result.stdout

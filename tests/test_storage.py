@@ -219,6 +219,25 @@ def test_concurrent_claims_from_two_connections_have_one_winner_each(
     print(f"{request.node.callspec.id}: claims won per thread {sorted(len(m) for m in won.values())}")
 
 
+def test_weekly_summaries_are_claimed_as_reminders_are(database: Database) -> None:
+    """The summary log has the reminders' claims: one winner, taken over when stale, settled by its owner,
+    given back after a failed send; a claimed summary is not yet delivered."""
+    key, other = ("2027-01-11", 999), ("2027-01-11", 501)
+    fresh = datetime.now(OSLO) - timedelta(minutes=2)
+    assert database.claim_summaries([key, other], "a", fresh) == {key, other}
+    assert database.claim_summaries([key, other], "b", fresh) == set()  # live claims of another process
+    assert database.summaries_delivered("2027-01-04") == set()
+    assert set(database.summary_claims("2027-01-04")) == {key, other}
+    assert not database.finish_summary(key, "b", "sent") and database.finish_summary(key, "a", "sent")
+    assert database.summaries_delivered("2027-01-04") == {key}
+    assert database.claim_summaries([key], "b", datetime.now(OSLO) + timedelta(days=1)) == set()  # sent: never again
+    assert database.renew_summary_claims("a") == 1 and database.renew_claims("a") == 0  # the reminders' are apart
+    assert database.claim_summaries([other], "b", datetime.now(OSLO) + timedelta(seconds=1)) == {other}  # stale
+    assert not database.finish_summary(other, "a", "sent")  # the dead owner lost it
+    database.release_summary(other, "b")
+    assert database.summary_claims("2027-01-04") == {} and database.summary_statuses() == {"sent": 1}
+
+
 # -- the database busy or gone -------------------------------------------------------------------------------
 def hold_write_lock(path: Path) -> subprocess.Popen[str]:
     """Another process holding SQLite's write lock (BEGIN IMMEDIATE) until its stdin is closed."""

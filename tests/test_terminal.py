@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import icalendar
 from pytest import MonkeyPatch
 
 from bot.assistant import Assistant
@@ -142,4 +143,61 @@ def test_bold_and_italics_in_a_terminal(assistant: Assistant, tmp_path: Path, mo
     monkeypatch.setenv("NO_COLOR", "1")
     plain_reply = TerminalChat(assistant, database, out=Tty()).respond("sykkel")
     assert "\x1b[" not in plain_reply and "Tiltak 3.8 · " in plain_reply and "*" not in plain_reply
+    database.close()
+
+
+# -- /kalender: the .ics file written into the working directory ------------------------------------------------
+def calendar_chat(assistant: Assistant, tmp_path: Path, folder: Path) -> tuple[TerminalChat, Database]:
+    database = open_database(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    desk = MilestoneDesk(assistant.agreement, load_milestones(assistant.agreement), database)
+    clocked = Assistant(
+        assistant.agreement, assistant.index, desk, clock=lambda: datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)
+    )
+    return TerminalChat(clocked, database, out=io.StringIO(), folder=folder), database
+
+
+def test_kalender_writes_the_file_with_the_chats_alarms_and_never_overwrites(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    folder = tmp_path / "here"
+    folder.mkdir()
+    chat, database = calendar_chat(assistant, tmp_path, folder)
+    assert "Ingen milepæler har dato ennå" in chat.respond("/kalender") and list(folder.iterdir()) == []
+    chat.respond("/settdato yrkesmesse 14.10.2031 kl. 09.00")
+    chat.respond("/abonner yrkesmesse 2d 30m")
+
+    reply = chat.respond("/kalender")
+    written = folder / "milepaeler.ics"
+    assert f"Kalenderfilen er skrevet til {written}." in reply
+    assert "Varsler i filen: 2 dager før, 30 minutter før (som påminnelsene i denne chatten)" in reply
+    original = written.read_bytes()
+    (event,) = icalendar.Calendar.from_ical(original).walk("VEVENT")
+    assert event.start == datetime(2031, 10, 14, 9, 0, tzinfo=OSLO) and "yrkesmesse" in str(event["UID"])
+    # the terminal's own subscription, not `bot ics`'s default of 14 and 1 days (a day lead rings at 09:00)
+    assert [alarm["TRIGGER"].dt for alarm in event.walk("VALARM")] == [-timedelta(days=2), -timedelta(minutes=30)]
+
+    written.write_bytes(b"the user's own file")
+    again = chat.respond("/Kalender")
+    assert f"skrevet til {folder / 'milepaeler-2.ics'}." in again and "milepaeler.ics fantes fra før" in again
+    assert written.read_bytes() == b"the user's own file"
+    assert (folder / "milepaeler-2.ics").read_bytes().replace(b"\r\n", b"\n").count(b"BEGIN:VEVENT") == 1
+
+    listed = chat.respond("/milepaeler")  # its "Legg i kalender" button writes that milestone's file
+    assert "[1] 📅 Legg i kalender: Regional yrkesmesse" in listed
+    assert f"skrevet til {folder / 'yrkesmesse-2031-10-14.ics'}." in chat.respond("1")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "milepaeler-2.ics",
+        "milepaeler.ics",
+        "yrkesmesse-2031-10-14.ics",
+    ]
+    database.close()
+
+
+def test_kalender_says_so_when_the_file_cannot_be_written(assistant: Assistant, tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    chat, database = calendar_chat(assistant, tmp_path, not_a_folder)
+    chat.respond("/settdato yrkesmesse 14.10.2031 kl. 09.00")
+    reply = chat.respond("/kalender")
+    assert f"Fikk ikke skrevet kalenderfilen i {not_a_folder} (Not a directory). Ingen fil er laget." == reply
     database.close()

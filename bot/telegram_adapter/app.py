@@ -180,7 +180,11 @@ def build_application(
     data.question_log = QuestionLog(database)
     claim_timeout = timedelta(seconds=settings.claim_timeout)
     data.reminders = ReminderService(application, assistant.desk, database, assistant.clock, claim_timeout)
-    data.reminders.schedules.append(SummaryService(application, data.staff, database, settings, assistant.clock))
+    data.reminders.schedules.append(
+        SummaryService(
+            application, data.staff, database, settings, assistant.clock, data.reminders.owner, claim_timeout
+        )
+    )
 
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS

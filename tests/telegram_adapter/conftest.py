@@ -43,6 +43,7 @@ class RunningBot:
     database: Database
     poller: Poller
     polling: asyncio.Task[None]
+    owns_telegram: bool = True  # False: another application shares the fake server, which the test stops
 
     async def idle(self) -> None:
         """Wait until the bot has fetched and fully handled every update pushed so far: after this, a reply
@@ -61,13 +62,20 @@ async def start_bot(
     partnership_chat_id: int | None = None,
     timeouts: Timeouts = TIMEOUTS,
     database_url: str | None = None,
+    telegram: FakeTelegram | None = None,
+    claim_timeout: int | None = None,
     **fake: Any,
 ) -> RunningBot:
-    """The application over a fresh database (milestone edits and subscriptions in it) and a fake server."""
-    telegram = FakeTelegram(**fake)
-    await telegram.start()
+    """The application over a fresh database (milestone edits and subscriptions in it) and a fake server (or
+    `telegram`, a server another application uses too: two processes of one bot)."""
+    owns_telegram = telegram is None
+    if telegram is None:
+        telegram = FakeTelegram(**fake)
+        await telegram.start()
+    defaults = load_settings(environ={}, env_file=None)
     settings = replace(
-        load_settings(environ={}, env_file=None),
+        defaults,
+        claim_timeout=claim_timeout or defaults.claim_timeout,
         token=telegram.token,
         api_base_url=telegram.base_url,
         database_url=database_url or f"sqlite:///{tmp_path / 'bot.sqlite3'}",
@@ -84,7 +92,7 @@ async def start_bot(
     await application.start()
     poller = Poller(application, settings.concurrency, long_poll=1, allowed_updates=["message", "edited_message",
                     "channel_post", "callback_query", "inline_query"])  # fmt: skip
-    return RunningBot(telegram, application, database, poller, asyncio.ensure_future(poller.run()))
+    return RunningBot(telegram, application, database, poller, asyncio.ensure_future(poller.run()), owns_telegram)
 
 
 async def stop_bot(bot: RunningBot) -> None:
@@ -95,7 +103,8 @@ async def stop_bot(bot: RunningBot) -> None:
         await bot.application.stop()
     await bot.application.shutdown()
     await post_shutdown(bot.application)
-    await bot.telegram.stop()
+    if bot.owns_telegram:
+        await bot.telegram.stop()
 
 
 @pytest.fixture

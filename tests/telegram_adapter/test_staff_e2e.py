@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from bot.milestones.dates import OSLO
 from bot.storage import open_database
 
 from ..fake_telegram import Call, FakeTelegram
+from ..storage_urls import database_url
 from .conftest import RunningBot, start_bot, stop_bot
 
 ADMIN = 999  # in ADMIN_USER_IDS
@@ -256,3 +258,76 @@ async def test_weekly_summary_due_while_down_is_sent_once_at_the_next_start(
     assert database.summary_statuses() == {"sent": 1, "revoked": 1}
     assert [s.chat_id for s in database.summary_subscribers()] == [ADMIN]
     database.close()
+
+
+# -- the weekly summary with two processes on one database ----------------------------------------------------
+SUBSCRIBERS = frozenset(range(70_001, 70_041))  # 40 admins (ADMIN_USER_IDS) who asked for the summary
+
+
+def received_summaries(telegram: FakeTelegram) -> Counter[int]:
+    return Counter(c.params["chat_id"] for c in telegram.sent() if "Ukesoppsummering" in c.params["text"])
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_two_processes_on_one_database_send_each_weekly_summary_once(
+    assistant: Assistant, tmp_path: Path, kind: str
+) -> None:
+    """As in an overlapping redeploy: two applications on one database and one Bot API, both waking at Monday
+    09:00. Each summary is claimed before it is sent, so each admin gets it once."""
+    with database_url(kind, tmp_path) as url:
+        database = open_database(url)
+        for chat_id in sorted(SUBSCRIBERS):
+            database.subscribe_summary(chat_id, chat_id, MONDAY_9 - timedelta(days=3))
+        telegram = FakeTelegram()
+        await telegram.start()
+        clock = clock_at(MONDAY_9 - timedelta(seconds=2))
+        bots: list[RunningBot] = []
+        try:
+            for _ in range(2):
+                bots.append(await start_bot(assistant, tmp_path, clock=clock, admin_user_ids=SUBSCRIBERS,
+                                            database_url=url, telegram=telegram))  # fmt: skip
+            await telegram.wait_for(lambda: len(received_summaries(telegram)) == len(SUBSCRIBERS), timeout=60)
+            # once every summary is logged as sent, no process can claim, so none can send, any of them again
+            await telegram.wait_for(lambda: database.summary_statuses() == {"sent": len(SUBSCRIBERS)}, timeout=30)
+            twice = {chat: n for chat, n in received_summaries(telegram).items() if n > 1}
+            assert twice == {}, f"{len(twice)} admins got the summary more than once"
+            assert set(received_summaries(telegram)) == SUBSCRIBERS
+            owners = database.execute("SELECT owner, COUNT(*) FROM summary_deliveries GROUP BY owner ORDER BY 2")
+            print(f"\n{kind}: weekly summaries sent by each process {[int(row[1]) for row in owners]}")
+            assert {row[0] for row in owners} <= {bot.application.bot_data.reminders.owner for bot in bots}
+        finally:
+            for bot in bots:
+                await stop_bot(bot)
+            await telegram.stop()
+            database.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_a_summary_claimed_by_a_process_that_died_is_sent_once_its_claim_goes_stale(
+    assistant: Assistant, tmp_path: Path, kind: str
+) -> None:
+    """A process killed after claiming a summary and before sending it leaves its claim: another process
+    leaves it alone while it is live and sends it once it is REMINDER_CLAIM_TIMEOUT old (a few seconds here)."""
+    timeout = 6
+    key = (MONDAY_9.date().isoformat(), ADMIN)
+    with database_url(kind, tmp_path) as url:
+        database = open_database(url)
+        database.subscribe_summary(ADMIN, ADMIN, MONDAY_9 - timedelta(days=3))
+        claimed_at = datetime.now(UTC)
+        assert database.claim_summaries([key], "gone-host/4711/0badc0de", claimed_at - timedelta(seconds=1)) == {key}
+        bot = await start_bot(assistant, tmp_path, clock=clock_at(MONDAY_9 + timedelta(minutes=10)),
+                              admin_user_ids=frozenset({ADMIN}), database_url=url, claim_timeout=timeout)  # fmt: skip
+        telegram = bot.telegram
+        try:
+            reminders = bot.application.bot_data.reminders
+            await reminders.plan_round()  # a whole round while the dead process's claim is live
+            assert datetime.now(UTC) < claimed_at + timedelta(seconds=timeout), "the machine was too slow to tell"
+            assert summaries(telegram, ADMIN) == []
+            assert reminders.wake_at <= reminders.clock() + timedelta(seconds=timeout + 1)  # it looks again then
+            await telegram.wait_for(lambda: summaries(telegram, ADMIN), timeout=timeout + 15)
+            await telegram.wait_for(lambda: database.summary_statuses() == {"sent": 1})
+            assert database.execute("SELECT owner FROM summary_deliveries") == [(reminders.owner,)]
+            assert len(summaries(telegram, ADMIN)) == 1
+        finally:
+            await stop_bot(bot)
+            database.close()
