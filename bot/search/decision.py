@@ -53,27 +53,27 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -9.358,
-    "best_coverage": -3.366,
-    "brevity": 3.659,
-    "context": -7.821,
-    "coverage": 15.723,
-    "margin": -4.105,
-    "missing_rare": 1.578,
-    "partial": -5.754,
-    "similarity": 9.435,
-    "subject_found": -0.258,
-    "uncovered": -9.43,
+    "bias": -8.411,
+    "best_coverage": -4.033,
+    "brevity": 4.817,
+    "context": -8.435,
+    "coverage": 15.473,
+    "margin": -2.826,
+    "missing_rare": -0.184,
+    "partial": -4.446,
+    "similarity": 10.777,
+    "subject_found": -0.891,
+    "uncovered": -11.401,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -5.496,
-    "best_coverage": -1.074,
-    "context": -5.41,
-    "coverage": 11.936,
-    "missing_rare": -0.641,
-    "partial": -6.634,
-    "subject_found": -1.114,
-    "uncovered": -8.253,
+    "bias": -5.001,
+    "best_coverage": -1.018,
+    "context": -5.45,
+    "coverage": 11.438,
+    "missing_rare": -0.962,
+    "partial": -5.81,
+    "subject_found": -1.188,
+    "uncovered": -8.744,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
 WHOLE_WORD = 0.85  # a word found as itself or through the lexicon (a typo or a compound's part counts less)

@@ -377,15 +377,15 @@ class SearchIndex:
         return concept
 
     def _is_uncovered(self, word: str) -> bool:
-        """A subject the agreement does not cover: listed, or a compound ending in one the agreement lacks
-        whole ("kommunebudsjett", "skolehelsetjenesten")."""
+        """A subject the agreement does not cover: listed, or a compound the agreement lacks whole that starts
+        or ends with one ("kommunebudsjett", "sykehjemsplasser", "skolehelsetjenesten")."""
         key = term_key(word)
         if key in self._uncovered_keys:
             return True
         if key in self._postings or key in self._synonyms:
             return False
-        parts = self._splitter.split(word)
-        return len(parts) > 1 and term_key(parts[-1]) in self._uncovered_keys
+        parts = self._splitter.split(word)[:2]  # "skolehelsetjenesten" → skole + helsetjenesten
+        return len(parts) > 1 and any(term_key(part) in self._uncovered_keys for part in parts)
 
     def _alternatives(self, word: str) -> dict[str, float]:
         key = term_key(word)
