@@ -53,27 +53,27 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -8.411,
-    "best_coverage": -4.033,
-    "brevity": 4.817,
-    "context": -8.435,
-    "coverage": 15.473,
-    "margin": -2.826,
-    "missing_rare": -0.184,
-    "partial": -4.446,
-    "similarity": 10.777,
+    "bias": -8.339,
+    "best_coverage": -4.522,
+    "brevity": 4.686,
+    "context": -10.321,
+    "coverage": 15.975,
+    "margin": -2.947,
+    "missing_rare": -0.188,
+    "partial": -4.376,
+    "similarity": 10.578,
     "subject_found": -0.891,
-    "uncovered": -11.401,
+    "uncovered": -11.413,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -5.001,
-    "best_coverage": -1.018,
-    "context": -5.45,
-    "coverage": 11.438,
-    "missing_rare": -0.962,
-    "partial": -5.81,
-    "subject_found": -1.188,
-    "uncovered": -8.744,
+    "bias": -5.071,
+    "best_coverage": -1.858,
+    "context": -6.356,
+    "coverage": 12.282,
+    "missing_rare": -0.892,
+    "partial": -5.992,
+    "subject_found": -1.176,
+    "uncovered": -8.935,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
 WHOLE_WORD = 0.85  # a word found as itself or through the lexicon (a typo or a compound's part counts less)

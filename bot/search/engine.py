@@ -51,6 +51,7 @@ RARE_ZIPF = 3.5  # at or below: a full unknown word
 COMMON_ZIPF = 5.0  # at or above: weighs only FILLER_SHARE of one
 FILLER_SHARE = 0.0
 SHORT_WORD = 3  # an unknown word this short is a dialect form or filler ("eg", "bur", "ho"), not a subject
+CONTEXT_IN_RANKING = 0.5  # a place or a party ranks a part half as much as a subject word ("tog fra Askim")
 HEAD_SHARE = 0.5  # a compound's later part the agreement lacks weighs this much when its first part is found
 
 # Reciprocal-rank fusion of the two rankings (the lexical one first among equals).
@@ -501,8 +502,9 @@ class SearchIndex:
                 specific_found = True
             if concept is subject:
                 subject_found = whole
+            in_ranking = concept.weight * (CONTEXT_IN_RANKING if concept.broad else 1.0)
             for index, value in best.items():
-                scores[index] += concept.weight * value
+                scores[index] += in_ranking * value
         if not total:  # nothing but common words the agreement does not use ("hvordan går det")
             return _Lexical({}, matched, 0.0, 0.0, False, uncovered > 0, specific_found)
         coverage = {
