@@ -53,27 +53,27 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -8.339,
-    "best_coverage": -4.522,
-    "brevity": 4.686,
-    "context": -10.321,
-    "coverage": 15.975,
-    "margin": -2.947,
-    "missing_rare": -0.188,
-    "partial": -4.376,
-    "similarity": 10.578,
-    "subject_found": -0.891,
-    "uncovered": -11.413,
+    "bias": -8.115,
+    "best_coverage": -4.45,
+    "brevity": 4.728,
+    "context": -10.299,
+    "coverage": 15.894,
+    "margin": -3.147,
+    "missing_rare": -0.289,
+    "partial": -4.421,
+    "similarity": 10.71,
+    "subject_found": -0.932,
+    "uncovered": -11.491,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -5.071,
-    "best_coverage": -1.858,
-    "context": -6.356,
-    "coverage": 12.282,
-    "missing_rare": -0.892,
-    "partial": -5.992,
-    "subject_found": -1.176,
-    "uncovered": -8.935,
+    "bias": -4.769,
+    "best_coverage": -1.734,
+    "context": -6.265,
+    "coverage": 12.023,
+    "missing_rare": -1.054,
+    "partial": -5.779,
+    "subject_found": -1.171,
+    "uncovered": -8.898,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
 WHOLE_WORD = 0.85  # a word found as itself or through the lexicon (a typo or a compound's part counts less)

@@ -30,7 +30,7 @@ HELD_OUT_SETS = FIT_SETS[:2]
 WITHOUT = (
     set(sys.argv[sys.argv.index("--without") + 1].split(",")) if "--without" in sys.argv else set()
 )  # written separately, each a fair test of a fit on the others
-OFF_TOPIC_WEIGHT = float(sys.argv[sys.argv.index("--off-weight") + 1]) if "--off-weight" in sys.argv else 3.0
+OFF_TOPIC_WEIGHT = float(sys.argv[sys.argv.index("--off-weight") + 1]) if "--off-weight" in sys.argv else 2.5
 L2 = 0.01
 
 
