@@ -86,6 +86,11 @@ AGREEMENT = _keys(
 )
 WHO = _keys("hvem kven hvilke hvilken hvilket kva")
 PARTY = _keys("part parter partene partane partner partnere partnerne partnarane aktører avtaleparter")
+# What the parties are called in a question that asks who they are ("kommunenes samarbeidsorgan og fylket").
+PARTY_NAMES = _keys(
+    "kommune kommunene kommunenes kommunane fylke fylket fylkeskommune fylkeskommunen regionråd regionrådet "
+    "samarbeidsorgan samarbeidsorganet iør viken mellom"
+)
 SIGNED = _keys("inngått inngikk signert signerte underskrevet skrevet skreiv laget lagde står bak")
 PERIOD = _keys(
     "periode perioden varer vare varighet lenge gyldig gyldighet gyldigheit utløper utløp slutter sluttdato "
@@ -111,8 +116,10 @@ def agreement_topic(text: str, content_words: Iterable[str]) -> Topic | None:
     keys = set(_key_list(text))
     rest = {term_key(word) for word in content_words} - AGREEMENT
     names_agreement = bool(keys & AGREEMENT)
-    if keys & PARTY and rest <= PARTY | WHO and (keys & WHO or keys & _keys("avtaleparter")):
+    if keys & PARTY and rest <= PARTY | WHO | PARTY_NAMES and (keys & WHO or keys & _keys("avtaleparter")):
         return Topic.PARTIES
+    if keys & WHO and names_agreement and keys & _keys("mellom") and rest <= PARTY_NAMES | WHO:
+        return Topic.PARTIES  # "hvem er avtalen mellom?"
     if keys & WHO and keys & SIGNED and names_agreement and rest <= SIGNED | WHO:
         return Topic.PARTIES
     asks_period = keys & PERIOD or (keys & PERIOD_WITH_TIME and keys & TIME)

@@ -80,6 +80,7 @@ def strip_derivation(word: str) -> str | None:
 
 
 _ENDINGS = ("ene", "ane", "er", "ar", "en", "et", "a")
+_COMPARISON = ("este", "ere", "est")  # "grønnere", "tryggest": the adjective the agreement uses
 _DOUBLE = re.compile(r"([bdfgklmnprst])\1")
 
 
@@ -87,6 +88,7 @@ def base_forms(word: str) -> list[str]:
     """Forms Snowball leaves alone because the word is short ("byer" → "by") or a derivation ("sykling" →
     "sykl"): fallbacks for a word the agreement does not have as it stands."""
     forms = [word[: -len(ending)] for ending in _ENDINGS if word.endswith(ending) and len(word) - len(ending) >= 2]
+    forms += [word[: -len(ending)] for ending in _COMPARISON if word.endswith(ending) and len(word) - len(ending) >= 4]
     derived = strip_derivation(word)
     return [*forms, derived] if derived else forms
 

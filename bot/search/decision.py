@@ -26,6 +26,9 @@ class Evidence:
     semantic: bool  # whether the semantic layer answered
     uncovered: float = 0.0  # lexical: share of the weight in subjects the agreement does not cover
     specific_found: bool = True  # lexical: a word was found that is more than a place, a party or a body
+    context: float = 0.0  # lexical: share of the weight found only as a place, a party or a body
+    partial: float = 0.0  # lexical: share of the weight in compounds found only by some of their parts
+    brevity: float = 0.0  # 1 / the number of content words: a bare word embeds far from any whole part
 
     def features(self) -> dict[str, float]:
         """The model's inputs, scaled to roughly 0–1 (a cosine spans only 0.78–0.92 here)."""
@@ -35,8 +38,11 @@ class Evidence:
             "subject_found": float(self.subject_found),
             "best_coverage": self.best_coverage,
             "uncovered": self.uncovered,
+            "context": self.context,
+            "partial": self.partial,
         }
         if self.semantic:
+            found["brevity"] = self.brevity
             found["similarity"] = (self.similarity - SIMILARITY_CENTRE) * SIMILARITY_SCALE
             found["margin"] = self.margin * SIMILARITY_SCALE
         return found
@@ -47,24 +53,30 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -7.303,
-    "coverage": 6.221,
-    "best_coverage": 4.448,
-    "missing_rare": 2.522,
-    "subject_found": 0.473,
-    "uncovered": -6.751,
-    "similarity": 3.152,
-    "margin": 2.471,
+    "bias": -8.115,
+    "best_coverage": -4.45,
+    "brevity": 4.728,
+    "context": -10.299,
+    "coverage": 15.894,
+    "margin": -3.147,
+    "missing_rare": -0.289,
+    "partial": -4.421,
+    "similarity": 10.71,
+    "subject_found": -0.932,
+    "uncovered": -11.491,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -6.501,
-    "coverage": 7.714,
-    "best_coverage": 3.045,
-    "missing_rare": 1.981,
-    "subject_found": 0.011,
-    "uncovered": -6.712,
+    "bias": -4.769,
+    "best_coverage": -1.734,
+    "context": -6.265,
+    "coverage": 12.023,
+    "missing_rare": -1.054,
+    "partial": -5.779,
+    "subject_found": -1.171,
+    "uncovered": -8.898,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
+WHOLE_WORD = 0.85  # a word found as itself or through the lexicon (a typo or a compound's part counts less)
 
 
 def probability(evidence: Evidence) -> float:
@@ -80,4 +92,6 @@ def decide(evidence: Evidence) -> bool:
     """Answer (True) or abstain."""
     if evidence.uncovered > 0 and not evidence.specific_found:
         return False  # a subject the agreement lacks, asked about a place or a party it names
+    if evidence.brevity == 1.0 and evidence.coverage >= WHOLE_WORD and not evidence.uncovered:
+        return True  # one word the agreement or the lexicon has: a bare word embeds far from any part
     return evidence.coverage > 0 and probability(evidence) >= THRESHOLD

@@ -50,6 +50,9 @@ KIND_PRIOR: dict[Kind, float] = {"section": 0.9, "area": 1.0, "measure": 1.0}
 RARE_ZIPF = 3.5  # at or below: a full unknown word
 COMMON_ZIPF = 5.0  # at or above: weighs only FILLER_SHARE of one
 FILLER_SHARE = 0.0
+SHORT_WORD = 3  # an unknown word this short is a dialect form or filler ("eg", "bur", "ho"), not a subject
+CONTEXT_IN_RANKING = 0.5  # a place or a party ranks a part half as much as a subject word ("tog fra Askim")
+HEAD_SHARE = 0.5  # a compound's later part the agreement lacks weighs this much when its first part is found
 
 # Reciprocal-rank fusion of the two rankings (the lexical one first among equals).
 FUSION_K = 1.0
@@ -106,6 +109,8 @@ class _Lexical:
     subject_found: bool
     uncovered: float = 0.0  # share of the weight in subjects the agreement does not cover
     specific_found: bool = False  # a word found that is more than context (a place, a party)
+    context: float = 0.0  # share of the weight found only as a place, a party or a kind of public body
+    partial: float = 0.0  # share of the weight in compounds found only by some of their parts
 
 
 @dataclass
@@ -373,15 +378,15 @@ class SearchIndex:
         return concept
 
     def _is_uncovered(self, word: str) -> bool:
-        """A subject the agreement does not cover: listed, or a compound ending in one the agreement lacks
-        whole ("kommunebudsjett", "skolehelsetjenesten")."""
+        """A subject the agreement does not cover: listed, or a compound the agreement lacks whole that starts
+        or ends with one ("kommunebudsjett", "sykehjemsplasser", "skolehelsetjenesten")."""
         key = term_key(word)
         if key in self._uncovered_keys:
             return True
         if key in self._postings or key in self._synonyms:
             return False
-        parts = self._splitter.split(word)
-        return len(parts) > 1 and term_key(parts[-1]) in self._uncovered_keys
+        parts = self._splitter.split(word)[:2]  # "skolehelsetjenesten" → skole + helsetjenesten
+        return len(parts) > 1 and any(term_key(part) in self._uncovered_keys for part in parts)
 
     def _alternatives(self, word: str) -> dict[str, float]:
         key = term_key(word)
@@ -440,6 +445,10 @@ class SearchIndex:
         if concept.uncovered:
             concept.rarity = 1.0
             return self.unknown_idf
+        if not concept.alternatives and term_key(concept.word) in self._context_keys:
+            return 0.0  # a place the agreement does not name says where, not what
+        if not concept.alternatives and len(concept.word) <= SHORT_WORD:
+            return 0.0
         if not concept.alternatives and (not concept.parts or not all(concept.parts)):
             zipf = self._splitter.frequency(concept.word) if " " not in concept.word else 0.0
             concept.rarity = min(1.0, max(0.0, (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)))
@@ -453,15 +462,21 @@ class SearchIndex:
         total = sum(concept.weight for concept in concepts)
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, set[str]] = defaultdict(set)
-        answerable = missing_rare = uncovered = 0.0
+        answerable = missing_rare = uncovered = context = partial = 0.0
         specific_found = False
         subject, subject_found = max(concepts, key=lambda concept: concept.weight), False
         for concept in concepts:
             best = self._best_by_document(concept.alternatives, matched)
             anywhere = max(best.values(), default=0.0)
+            whole = anywhere > 0  # found as itself, or as a compound every part of which is found
             if concept.parts:
                 # Each part counts by its rarity: in "trafikksikkerhetsarbeid" the first part is the subject.
                 part_weights = [self._idf_of(part) for part in concept.parts]
+                if concept.parts[0]:  # "togavganger" is about trains where the agreement has no "avganger"
+                    part_weights = [
+                        w if part or i == 0 else HEAD_SHARE * w
+                        for i, (part, w) in enumerate(zip(concept.parts, part_weights, strict=True))
+                    ]
                 part_total = sum(part_weights)
                 combined: dict[int, float] = defaultdict(float)
                 for part, part_weight in zip(concept.parts, part_weights, strict=True):
@@ -470,25 +485,41 @@ class SearchIndex:
                 for index, value in combined.items():
                     best[index] = max(best.get(index, 0.0), COMPOUND * value)
                 anywhere = max(anywhere, COMPOUND * max(combined.values(), default=0.0))
+                # The first part says what the compound is about: "bussruter" is about buses even where the
+                # agreement has no "ruter", but "sykehjemsplasser" is not about the agreement's "plasser".
+                whole = whole or (anywhere > 0 and bool(concept.parts[0]))
+                if anywhere and not whole:
+                    partial += concept.weight
+                    missing_rare += concept.weight * concept.rarity * part_weights[0] / part_total
             answerable += concept.weight * anywhere
             if not anywhere:
                 missing_rare += concept.weight * concept.rarity
             if concept.uncovered:
                 uncovered += concept.weight
-            elif anywhere and not concept.broad:
+            elif whole and concept.broad:
+                context += concept.weight
+            elif whole:
                 specific_found = True
             if concept is subject:
-                subject_found = anywhere > 0
+                subject_found = whole
+            in_ranking = concept.weight * (CONTEXT_IN_RANKING if concept.broad else 1.0)
             for index, value in best.items():
-                scores[index] += concept.weight * value
+                scores[index] += in_ranking * value
         if not total:  # nothing but common words the agreement does not use ("hvordan går det")
             return _Lexical({}, matched, 0.0, 0.0, False, uncovered > 0, specific_found)
         coverage = {
             index: value / total * KIND_PRIOR[self._documents[index].source.kind] for index, value in scores.items()
         }
-        share = answerable / total
         return _Lexical(
-            coverage, matched, share, missing_rare / total, subject_found, uncovered / total, specific_found
+            coverage,
+            matched,
+            answerable / total,
+            missing_rare / total,
+            subject_found,
+            uncovered / total,
+            specific_found,
+            context / total,
+            partial / total,
         )
 
     def evidence(self, query: str) -> Evidence | None:
@@ -497,9 +528,9 @@ class SearchIndex:
         concepts = self._concepts(query)
         if not concepts:
             return None
-        return self._evidence(query, self._lexical(concepts))[0]
+        return self._evidence(query, self._lexical(concepts), len(concepts))[0]
 
-    def _evidence(self, query: str, lexical: _Lexical) -> tuple[Evidence, dict[int, float]]:
+    def _evidence(self, query: str, lexical: _Lexical, words: int) -> tuple[Evidence, dict[int, float]]:
         similarities = self._semantic.similarities(query) if self._semantic is not None else None
         lexical_order = sorted(lexical.coverage, key=lambda index: -lexical.coverage[index])
         semantic: dict[int, float] = {}
@@ -514,6 +545,9 @@ class SearchIndex:
             subject_found=lexical.subject_found,
             uncovered=lexical.uncovered,
             specific_found=lexical.specific_found,
+            context=lexical.context,
+            partial=lexical.partial,
+            brevity=1.0 / max(1, words),
             best_coverage=lexical.coverage[lexical_order[0]] if lexical_order else 0.0,
             similarity=top,
             margin=top - second,
@@ -524,7 +558,7 @@ class SearchIndex:
     def _ranked(self, query: str, concepts: list[_Concept]) -> list[Hit]:
         """The decision, then the order: lexical coverage and semantic similarity fused by reciprocal rank."""
         lexical = self._lexical(concepts)
-        evidence, semantic = self._evidence(query, lexical)
+        evidence, semantic = self._evidence(query, lexical, len(concepts))
         if not decide(evidence):
             return []
         coverage = lexical.coverage

@@ -1,8 +1,8 @@
 """Fit the answer-or-abstain model (bot/search/decision.py) on the calibration and extra question sets.
 
     .venv/bin/python tests/search/calibrate.py            # fit, print the weights to paste, and the figures
-    .venv/bin/python tests/search/calibrate.py --holdout  # fit without every other calibration question, and
-                                                          # report on those: does the fit generalise?
+    .venv/bin/python tests/search/calibrate.py --holdout  # fit on all but one calibration set and report on
+                                                          # that one, for each: does the fit generalise?
 
 A logistic regression over `Evidence.features()`: label 1 for a question the agreement answers, 0 for one it
 does not. Off-topic questions weigh more (a wrong answer is worse than none), and the threshold is the
@@ -24,8 +24,13 @@ from bot.search import build_index  # noqa: E402
 from bot.search import decision as model  # noqa: E402
 from bot.search.decision import Evidence  # noqa: E402
 
-FIT_SETS = ["questions_calibration.yaml", "questions_extra.yaml"]
-OFF_TOPIC_WEIGHT = 2.0
+FIT_SETS = ["questions_calibration.yaml", "questions_calibration2.yaml", "questions_extra.yaml"]
+HELD_OUT_SETS = FIT_SETS[:2]
+# --without a,b: fit without these features (to measure what one adds)
+WITHOUT = (
+    set(sys.argv[sys.argv.index("--without") + 1].split(",")) if "--without" in sys.argv else set()
+)  # written separately, each a fair test of a fit on the others
+OFF_TOPIC_WEIGHT = float(sys.argv[sys.argv.index("--off-weight") + 1]) if "--off-weight" in sys.argv else 2.5
 L2 = 0.01
 
 
@@ -59,32 +64,41 @@ def report(label: str, samples: list[Sample], pick: int) -> None:
     print(f"  {label}: on-topic answered {sum(on)}/{len(on)}, off-topic answered {sum(off)}/{len(off)}")
 
 
-def main() -> None:
-    holdout = "--holdout" in sys.argv
-    index = build_index()
-    lexical_only = build_index(semantic=False)
-    print("semantic layer:", index.semantic)
-    fitting: list[Sample] = []
-    held: list[Sample] = []
-    for name in FIT_SETS:
-        for position, case in enumerate(load_cases(name)):
-            question = str(case["q"])
-            found, alone = index.evidence(question), lexical_only.evidence(question)
-            if found is None or alone is None:
-                continue  # no content words: abstains before the model is asked
-            sample = (found, alone, int(bool(case["gold"])))
-            kept = holdout and name == FIT_SETS[0] and position % 2
-            (held if kept else fitting).append(sample)
+def samples(index: object, lexical_only: object, name: str) -> list[Sample]:
+    found_list: list[Sample] = []
+    for case in load_cases(name):
+        question = str(case["q"])
+        found, alone = index.evidence(question), lexical_only.evidence(question)  # type: ignore[attr-defined]
+        if found is None or alone is None:
+            continue  # no content words: abstains before the model is asked
+        found_list.append((found, alone, int(bool(case["gold"]))))
+    return found_list
+
+
+def fit_and_report(fitting: list[Sample], held: list[Sample], held_name: str = "") -> None:
     labels = [label for _, _, label in fitting]
     for pick, target in ((0, "WEIGHTS_SEMANTIC"), (1, "WEIGHTS_LEXICAL")):
         rows = [item[pick].features() for item in fitting]
-        names = sorted({key for row in rows for key in row})
+        names = sorted({key for row in rows for key in row} - WITHOUT)
         weights = fit(rows, labels, names)
         setattr(model, target, weights)
         print(f"{target} = {weights}  # n={len(rows)}")
         report("on the fitting sets", fitting, pick)
         if held:
-            report("on the held-out half of the calibration set", held, pick)
+            report(f"on {held_name}, held out", held, pick)
+
+
+def main() -> None:
+    index = build_index()
+    lexical_only = build_index(semantic=False)
+    print("semantic layer:", index.semantic)
+    by_set = {name: samples(index, lexical_only, name) for name in FIT_SETS}
+    if "--holdout" in sys.argv:
+        for held_name in HELD_OUT_SETS:
+            fitting = [item for name in FIT_SETS if name != held_name for item in by_set[name]]
+            fit_and_report(fitting, by_set[held_name], held_name)
+        return
+    fit_and_report([item for name in FIT_SETS for item in by_set[name]], [])
 
 
 if __name__ == "__main__":

@@ -130,7 +130,8 @@ def test_a_high_cosine_alone_never_answers() -> None:
 
 
 def test_the_decision_grows_with_coverage_and_similarity() -> None:
-    assert decide(evidence(coverage=1.0, best_coverage=1.0, similarity=0.82))
+    assert decide(evidence(coverage=1.0, best_coverage=1.0, similarity=0.85))
+    assert not decide(evidence(coverage=1.0, best_coverage=1.0, similarity=0.80))
     assert decide(evidence(coverage=1.0, best_coverage=1.0, semantic=False, similarity=0.0, margin=0.0))
     low, high = evidence(coverage=0.4, best_coverage=0.3), evidence(coverage=0.9, best_coverage=0.8)
     assert not decide(low) and decide(high)
