@@ -17,10 +17,12 @@ from ..conftest import DATA_DIR
 
 FLOORS = {"hit3": 0.95, "mrr": 0.90, "abstain": 0.95}
 # Sets written later, from the agreement alone: the floor is what the search reached, less 0.02. The calibration
-# set was tuned on; the frozen set never was (nobody reads it: only its overall figures are looked at).
+# sets were tuned on; the frozen sets never were (nobody reads them: only their overall figures are looked at).
 REACHED = {
-    "questions_calibration.yaml": {"hit3": 0.90, "mrr": 0.832, "abstain": 0.929},
-    "questions_frozen.yaml": {"hit3": 0.907, "mrr": 0.861, "abstain": 0.833},
+    "questions_calibration.yaml": {"hit3": 0.938, "mrr": 0.887, "abstain": 0.957},
+    "questions_calibration2.yaml": {"hit3": 0.925, "mrr": 0.849, "abstain": 0.99},
+    "questions_frozen.yaml": {"hit3": 0.921, "mrr": 0.871, "abstain": 0.881},
+    "questions_frozen2.yaml": {"hit3": 0.908, "mrr": 0.87, "abstain": 0.94},
 }
 
 
