@@ -89,8 +89,19 @@ def base_forms(word: str) -> list[str]:
     "sykl"): fallbacks for a word the agreement does not have as it stands."""
     forms = [word[: -len(ending)] for ending in _ENDINGS if word.endswith(ending) and len(word) - len(ending) >= 2]
     forms += [word[: -len(ending)] for ending in _COMPARISON if word.endswith(ending) and len(word) - len(ending) >= 4]
+    # The noun of a verb in -ere/-e: "parkere" → "parkering", "kartlegge" → "kartlegging"
+    forms += [word[: -len(ending)] + "ing" for ending in ("er", "e") if word.endswith(ending) and len(word) >= 5]
     derived = strip_derivation(word)
     return [*forms, derived] if derived else forms
+
+
+_NYNORSK_ENDINGS = (("ane", "ene"), ("ast", "est"), ("ar", "er"), ("a", "e"))
+
+
+def bokmal_forms(word: str) -> list[str]:
+    """The bokmål ending for a nynorsk one ("hjelpa" → "hjelpe", "køyrer"): how common a word is in general
+    Norwegian is read from a bokmål list, where a nynorsk verb would look rare, like a subject."""
+    return [word[: -len(nn)] + nb for nn, nb in _NYNORSK_ENDINGS if word.endswith(nn) and len(word) - len(nn) >= 3]
 
 
 def undouble(text: str) -> str:

@@ -53,27 +53,27 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -8.115,
-    "best_coverage": -4.45,
-    "brevity": 4.728,
-    "context": -10.299,
-    "coverage": 15.894,
-    "margin": -3.147,
-    "missing_rare": -0.289,
-    "partial": -4.421,
-    "similarity": 10.71,
-    "subject_found": -0.932,
-    "uncovered": -11.491,
+    "bias": -8.039,
+    "best_coverage": -4.946,
+    "brevity": 4.893,
+    "context": -10.473,
+    "coverage": 17.178,
+    "margin": -2.266,
+    "missing_rare": -2.014,
+    "partial": -4.621,
+    "similarity": 10.391,
+    "subject_found": -2.004,
+    "uncovered": -11.916,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -4.769,
-    "best_coverage": -1.734,
-    "context": -6.265,
-    "coverage": 12.023,
-    "missing_rare": -1.054,
-    "partial": -5.779,
-    "subject_found": -1.171,
-    "uncovered": -8.898,
+    "bias": -3.765,
+    "best_coverage": -1.975,
+    "context": -6.437,
+    "coverage": 12.077,
+    "missing_rare": -3.886,
+    "partial": -6.509,
+    "subject_found": -1.958,
+    "uncovered": -8.824,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
 WHOLE_WORD = 0.85  # a word found as itself or through the lexicon (a typo or a compound's part counts less)

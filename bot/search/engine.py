@@ -21,7 +21,16 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.datafile import DataFileError
 from bot.knowledge import Agreement, canonical_measure_id
-from bot.search.analysis import Token, base_forms, fold, strip_derivation, term_key, tokenize, undouble
+from bot.search.analysis import (
+    Token,
+    base_forms,
+    bokmal_forms,
+    fold,
+    strip_derivation,
+    term_key,
+    tokenize,
+    undouble,
+)
 from bot.search.compounds import CompoundSplitter
 from bot.search.decision import Evidence, decide
 from bot.search.lexicon import Lexicon, Name, Uncovered, UncoveredWord
@@ -450,7 +459,11 @@ class SearchIndex:
         if not concept.alternatives and len(concept.word) <= SHORT_WORD:
             return 0.0
         if not concept.alternatives and (not concept.parts or not all(concept.parts)):
-            zipf = self._splitter.frequency(concept.word) if " " not in concept.word else 0.0
+            zipf = (
+                max(self._splitter.frequency(form) for form in (concept.word, *bokmal_forms(concept.word)))
+                if " " not in concept.word
+                else 0.0
+            )
             concept.rarity = min(1.0, max(0.0, (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)))
             return self.unknown_idf * (FILLER_SHARE + (1 - FILLER_SHARE) * concept.rarity)
         return self._idf_of({**concept.alternatives, **{key: 1.0 for part in concept.parts for key in part}})

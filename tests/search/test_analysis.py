@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search.analysis import fold, strip_derivation, term_key, tokenize
+from bot.search.analysis import base_forms, bokmal_forms, fold, strip_derivation, term_key, tokenize
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,16 @@ def test_fold_and_derivation() -> None:
     assert fold("Lærlingeplasser".lower()) == "laerlingeplasser"
     assert strip_derivation("sykling") == "sykl"
     assert strip_derivation("buss") is None
+
+
+def test_fallback_forms_reach_the_agreements_word() -> None:
+    assert "grønn" in base_forms("grønnere")  # a comparative meets its adjective
+    assert "parkering" in base_forms("parkere")  # a verb meets its noun
+    assert "kartlegging" in base_forms("kartlegge")
+    assert "parkering" in base_forms("parkerer")
+
+
+def test_nynorsk_endings_have_bokmal_forms_for_the_frequency_list() -> None:
+    assert "hjelpe" in bokmal_forms("hjelpa")
+    assert "kommunene" in bokmal_forms("kommunane")
+    assert bokmal_forms("buss") == []

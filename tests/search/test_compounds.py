@@ -18,6 +18,8 @@ def splitter() -> CompoundSplitter:
         ("bildeling", {"bil", "deling"}),
         ("trafikksikkerhetsutvalg", {"trafikksikkerhet", "utvalg", "trafikk", "sikkerhet"}),  # recursive
         ("kollektivterminaler", {"kollektiv", "terminaler"}),
+        ("samferdselsprosjekter", {"samferdsel", "prosjekter"}),  # a rare genitive is the word with -s-
+        ("varelogistikk", {"vare", "logistikk"}),  # a common word keeps its last letter
     ],
 )
 def test_compounds_split_into_words(splitter: CompoundSplitter, word: str, parts: set[str]) -> None:
