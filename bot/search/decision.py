@@ -53,27 +53,27 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -8.039,
-    "best_coverage": -4.946,
-    "brevity": 4.893,
-    "context": -10.473,
-    "coverage": 17.178,
-    "margin": -2.266,
-    "missing_rare": -2.014,
-    "partial": -4.621,
-    "similarity": 10.391,
-    "subject_found": -2.004,
-    "uncovered": -11.916,
+    "bias": -7.49,
+    "best_coverage": -3.833,
+    "brevity": 4.691,
+    "context": -10.255,
+    "coverage": 16.03,
+    "margin": -4.123,
+    "missing_rare": -2.839,
+    "partial": -4.399,
+    "similarity": 11.769,
+    "subject_found": -1.908,
+    "uncovered": -12.37,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -3.765,
-    "best_coverage": -1.975,
-    "context": -6.437,
-    "coverage": 12.077,
-    "missing_rare": -3.886,
-    "partial": -6.509,
-    "subject_found": -1.958,
-    "uncovered": -8.824,
+    "bias": -3.603,
+    "best_coverage": -1.679,
+    "context": -6.124,
+    "coverage": 11.6,
+    "missing_rare": -4.088,
+    "partial": -6.404,
+    "subject_found": -1.912,
+    "uncovered": -8.706,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
 WHOLE_WORD = 0.85  # a word found as itself or through the lexicon (a typo or a compound's part counts less)
