@@ -74,6 +74,7 @@ MAX_RESULTS = 20
 PHRASE_LENGTHS = (6, 5, 4, 3, 2)  # synonym and name phrases, longest first (MAX_NAME_WORDS in lexicon.py)
 
 _MEASURE_REF = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,2})(?:\.?\s?([ab])\b)?(?![\d])", re.IGNORECASE)
+_ABBREVIATION = re.compile(rf"\b[A-ZÆØÅ]{{2,{SHORT_WORD}}}\b")
 _AREA_REF = re.compile(r"^(?:innsats)?(?:området|område|omrade)?\s*(\d{1,2})$")
 
 
@@ -371,9 +372,10 @@ class SearchIndex:
                 length = 1
                 concepts.append(self._concept(content[position][0]))
             position += length
+        capitals = {word.lower() for word in _ABBREVIATION.findall(query)}  # "PC", "NAV": a subject, however short
         for concept in concepts:
             concept.broad = bool(concept.alternatives) and set(concept.alternatives) <= self._context_keys
-            concept.weight = self._concept_weight(concept)
+            concept.weight = self._concept_weight(concept, abbreviation=concept.word in capitals)
         return concepts
 
     def _concept(self, word: str) -> _Concept:
@@ -447,7 +449,7 @@ class SearchIndex:
         known = [self._idf[key] for key in alternatives if key in self._idf]
         return max(known) if known else self.unknown_idf
 
-    def _concept_weight(self, concept: _Concept) -> float:
+    def _concept_weight(self, concept: _Concept, *, abbreviation: bool = False) -> float:
         """A word's rarity. A compound the agreement knows only half of weighs as an unknown word:
         "ordfører" must not shrink to the weight of "fører"; an unknown word that is common in Norwegian
         weighs as filler."""
@@ -456,7 +458,7 @@ class SearchIndex:
             return self.unknown_idf
         if not concept.alternatives and term_key(concept.word) in self._context_keys:
             return 0.0  # a place the agreement does not name says where, not what
-        if not concept.alternatives and len(concept.word) <= SHORT_WORD:
+        if not concept.alternatives and len(concept.word) <= SHORT_WORD and not abbreviation:
             return 0.0
         if not concept.alternatives and (not concept.parts or not all(concept.parts)):
             zipf = (
