@@ -95,3 +95,22 @@ def test_any_unicode_is_searched_without_error(index: SearchIndex, text: str) ->
     hits = index.search(text)
     assert all(0 < hit.score <= 100 and hit.id in index.document_ids for hit in hits)
     assert len(hits) <= 20
+
+
+def test_what_a_question_weighs_that_the_agreement_lacks(index: SearchIndex) -> None:
+    """Dialect forms, places the agreement does not name and a compound's missing first part, each as such."""
+
+    def found(question: str) -> float:
+        evidence = index.evidence(question)
+        assert evidence is not None
+        return evidence.coverage
+
+    assert found("bussen går ikkje der eg bur") == found("bussen")  # short dialect forms are filler
+    assert found("bussruter i Rakkestad") == found("bussruter")  # a place the agreement does not name
+    hund = index.evidence("hundeplasser")  # the agreement has "plasser", not what they are places of
+    assert hund is not None and hund.partial == 1.0 and not hund.subject_found
+    assert not index.search("hundeplasser")
+    tog = index.evidence("togavganger")  # about trains, where the agreement has no "avganger"
+    assert tog is not None and tog.partial == 0.0 and tog.subject_found
+    capitals, lower = index.evidence("elevene og PC"), index.evidence("elevene og pc")
+    assert capitals is not None and lower is not None and capitals.coverage < lower.coverage  # "PC" is a subject
