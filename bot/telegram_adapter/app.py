@@ -13,6 +13,7 @@ import signal
 import sys
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -137,6 +138,8 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
 
 async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     data: BotData = application.bot_data
+    if data.questions is not None:
+        data.questions.shutdown(wait=False, cancel_futures=True)
     if data.question_log is not None:
         await data.question_log.close()
     if data.database is not None:
@@ -178,6 +181,9 @@ def build_application(
     data.assistant, data.database, data.settings = assistant, database, settings
     data.staff = StaffDesk(assistant, database)
     data.question_log = QuestionLog(database)
+    # Questions in threads of their own: a question is mostly its embedding (the model releases the GIL), and
+    # in the database's threads a burst of them held back every command behind it (README, "Benchmarks").
+    data.questions = ThreadPoolExecutor(settings.search_threads, thread_name_prefix="search")
     claim_timeout = timedelta(seconds=settings.claim_timeout)
     data.reminders = ReminderService(application, assistant.desk, database, assistant.clock, claim_timeout)
     data.reminders.schedules.append(SummaryService(application, data.staff, database, settings, assistant.clock))
