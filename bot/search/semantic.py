@@ -193,6 +193,7 @@ class SemanticLayer:
             future = self._running.get(question) or self._waiting.get(question)
             if future is None:
                 future = self._waiting[question] = Future()
+                self._turn.notify_all()  # for whoever watches the queue (tests)
             while not future.done():
                 if self._busy < self._calls and self._waiting:
                     batch = [self._waiting.popitem(last=False) for _ in range(min(MAX_BATCH, len(self._waiting)))]
