@@ -37,10 +37,12 @@ def wordfreq_zipf() -> Frequency:
     return zipf
 
 
+@lru_cache(maxsize=None)
 def _bokmal_frequencies() -> dict[str, float]:
     """wordfreq's "best" bokmål list (its large list), read straight from the package's data file as
     `wordfreq.get_frequency_dict("nb")` reads it: importing `wordfreq` itself (ftfy, langcodes, regex) took a
-    fifth of a second of the bot's start-up. Anything unexpected falls back to wordfreq's own reader, and
+    fifth of a second of the bot's start-up. Read once per process, as wordfreq keeps it (the suggestions for
+    an unanswered question ask for it again). Anything unexpected falls back to wordfreq's own reader, and
     tests/search/test_compounds.py checks the two agree."""
     import gzip
     from importlib.util import find_spec

@@ -46,3 +46,11 @@ def test_the_bokmal_list_read_directly_is_wordfreqs() -> None:
     from bot.search.compounds import _bokmal_frequencies
 
     assert _bokmal_frequencies() == get_frequency_dict("nb", wordlist="best")
+
+
+def test_the_bokmal_list_is_read_once_per_process() -> None:
+    """Every unanswered question asks for the list again (for its "mente du?"); reading the file each time
+    tripled a question's cost."""
+    from bot.search.compounds import _bokmal_frequencies
+
+    assert _bokmal_frequencies() is _bokmal_frequencies()
