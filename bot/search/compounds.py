@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 MIN_PART = 3
@@ -37,7 +37,7 @@ def wordfreq_zipf() -> Frequency:
     return zipf
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bokmal_frequencies() -> dict[str, float]:
     """wordfreq's "best" bokmål list (its large list), read straight from the package's data file as
     `wordfreq.get_frequency_dict("nb")` reads it: importing `wordfreq` itself (ftfy, langcodes, regex) took a
