@@ -86,7 +86,7 @@ class _Atom:
 
 def units(text: str) -> int:
     """Length in UTF-16 code units, as Telegram counts."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _atoms(html_text: str) -> list[_Atom]:
@@ -121,7 +121,7 @@ def telegram_length(html_text: str) -> int:
 def pages(html_text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """The message cut into messages Telegram accepts: at a line break if one is in the second half of a
     page, else at a space, else anywhere; tags open at a cut are closed and opened again on the next page."""
-    if telegram_length(html_text) <= limit:
+    if units(html_text) <= limit or telegram_length(html_text) <= limit:  # tags and entities only shrink it
         return [html_text]
     result: list[str] = []
     open_tags: list[_Atom] = []  # open where the current page starts

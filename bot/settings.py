@@ -10,6 +10,7 @@
 | LOG_LEVEL | DEBUG, INFO, WARNING … | INFO |
 | BOT_CONCURRENCY | updates handled at once (and connections to the Bot API) | 4 |
 | REMINDER_CLAIM_TIMEOUT | seconds after which a reminder claimed by a process that died is sent again | 120 |
+| SEARCH_THREADS | questions answered at once, in threads of their own (not the database's) | 2 |
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Settings:
     concurrency: int = 4
     partnership_chat_id: int | None = None
     claim_timeout: int = 120
+    search_threads: int = 2
 
     def require_token(self) -> str:
         if not self.token:
@@ -76,6 +78,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         concurrency=_concurrency(get("BOT_CONCURRENCY", "4")),
         partnership_chat_id=_chat_id(get("PARTNERSHIP_CHAT_ID")),
         claim_timeout=_claim_timeout(get("REMINDER_CLAIM_TIMEOUT", "120")),
+        search_threads=_search_threads(get("SEARCH_THREADS", "2")),
     )
 
 
@@ -90,6 +93,12 @@ def _chat_id(raw: str) -> int | None:
 def _concurrency(raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 256:
         raise SettingsError(f"BOT_CONCURRENCY must be a whole number from 1 to 256 (got {raw!r})")
+    return int(raw)
+
+
+def _search_threads(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise SettingsError(f"SEARCH_THREADS must be a whole number from 1 to 64 (got {raw!r})")
     return int(raw)
 
 

@@ -21,7 +21,7 @@ import sqlite3
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -324,16 +324,18 @@ class Database:
                     self._local.connection = None
                 return
 
-    async def run(self, call: Callable[[], T], *, patience: float) -> T:
+    async def run(self, call: Callable[[], T], *, patience: float, executor: Executor | None = None) -> T:
         """`call` (which uses this database) in a worker thread, so the event loop never waits for a lock or
         the network; while the database is unavailable it is tried again for up to `patience` seconds, then
-        `DatabaseUnavailable` is raised. `call` must be safe to repeat (every method here is)."""
+        `DatabaseUnavailable` is raised. `call` must be safe to repeat (every method here is). `executor`:
+        threads of the caller's own instead of the database's (questions, so that they and the database's
+        other work never queue behind each other)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + patience
         attempt = 0
         while True:
             try:
-                return await loop.run_in_executor(self._executor, call)
+                return await loop.run_in_executor(executor or self._executor, call)
             except DatabaseUnavailable:
                 delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
                 if loop.time() + delay > deadline:

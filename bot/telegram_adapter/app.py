@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
+import ssl
 import sys
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from telegram import (
     Bot,
     BotCommand,
@@ -43,6 +47,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import commands
@@ -80,6 +85,28 @@ class Timeouts:
 TIMEOUTS = Timeouts()
 STOP_GRACE = 3.0  # seconds a stop waits for the updates being handled; the rest are handled after a restart
 ALLOWED_UPDATES = list(Update.ALL_TYPES)
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every client of the Bot API: httpx makes one per client otherwise, reading the CA
+    bundle each time (four clients at start-up, a twentieth of a second each here)."""
+    return httpx.create_ssl_context()
+
+
+def bot_api_request(pool_size: int, timeouts: Timeouts | None = None) -> HTTPXRequest:
+    """python-telegram-bot's HTTP client for the Bot API, with the shared TLS context; python-telegram-bot's
+    own timeouts where `timeouts` is None."""
+    if timeouts is None:
+        return HTTPXRequest(pool_size, httpx_kwargs={"verify": _tls()})
+    return HTTPXRequest(
+        pool_size,
+        read_timeout=timeouts.read,
+        write_timeout=timeouts.write,
+        connect_timeout=timeouts.connect,
+        pool_timeout=timeouts.pool,
+        httpx_kwargs={"verify": _tls()},
+    )
 
 
 # -- the application ---------------------------------------------------------------------------------------
@@ -137,6 +164,8 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
 
 async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     data: BotData = application.bot_data
+    if data.questions is not None:
+        data.questions.shutdown(wait=False, cancel_futures=True)
     if data.question_log is not None:
         await data.question_log.close()
     if data.database is not None:
@@ -158,15 +187,8 @@ def build_application(
         )
         # Updates are handled BOT_CONCURRENCY at once (the `Poller`'s batch). More is slower: httpcore spends
         # its time matching requests to connections (measured: 256 gave 177 updates/s, 16 gave 262; README).
-        .connection_pool_size(max(settings.concurrency, FANOUT_CONCURRENCY))
-        .connect_timeout(timeouts.connect)
-        .read_timeout(timeouts.read)
-        .write_timeout(timeouts.write)
-        .pool_timeout(timeouts.pool)
-        .get_updates_connect_timeout(timeouts.connect)
-        .get_updates_read_timeout(timeouts.read)
-        .get_updates_write_timeout(timeouts.write)
-        .get_updates_pool_timeout(timeouts.pool)
+        .request(bot_api_request(max(settings.concurrency, FANOUT_CONCURRENCY), timeouts))
+        .get_updates_request(bot_api_request(1, timeouts))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -178,6 +200,9 @@ def build_application(
     data.assistant, data.database, data.settings = assistant, database, settings
     data.staff = StaffDesk(assistant, database)
     data.question_log = QuestionLog(database)
+    # Questions in threads of their own: a question is mostly its embedding (the model releases the GIL), and
+    # in the database's threads a burst of them held back every command behind it (README, "Benchmarks").
+    data.questions = ThreadPoolExecutor(settings.search_threads, thread_name_prefix="search")
     claim_timeout = timedelta(seconds=settings.claim_timeout)
     data.reminders = ReminderService(application, assistant.desk, database, assistant.clock, claim_timeout)
     data.reminders.schedules.append(
@@ -428,5 +453,8 @@ def run() -> int:
 
 async def check_token(settings: Settings) -> None:
     """One getMe before polling, so a rejected token is one clear line and exit 2, not a retry loop."""
-    async with Bot(settings.require_token(), base_url=settings.api_base_url):
+    request, polling = bot_api_request(256), bot_api_request(1)  # python-telegram-bot's defaults for a `Bot`
+    async with Bot(
+        settings.require_token(), base_url=settings.api_base_url, request=request, get_updates_request=polling
+    ):
         pass

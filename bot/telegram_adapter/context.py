@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ class BotData:
     reminders: ReminderService | None = None
     staff: StaffDesk | None = None
     question_log: QuestionLog | None = None
+    questions: ThreadPoolExecutor | None = None  # the search's own threads (SEARCH_THREADS)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -61,6 +63,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def question_log(self) -> QuestionLog:
         assert self.bot_data.question_log is not None
         return self.bot_data.question_log
+
+    @property
+    def questions(self) -> ThreadPoolExecutor:
+        assert self.bot_data.questions is not None
+        return self.bot_data.questions
 
     @property
     def settings(self) -> Settings:

