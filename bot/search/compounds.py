@@ -85,10 +85,11 @@ class CompoundSplitter:
     def _part_zipf(self, part: str) -> tuple[str, float]:
         """The part as a word, allowing a linking -s-/-e- at its end; its zipf."""
         best = (part, self._zipf(part))
-        if best[1] >= KNOWN_ZIPF + 1:
-            return best  # "vare" in varelogistikk is a common word; no linking letter to strip
-        # A rare genitive ("samferdsels", 2.3) is the word itself (samferdsel, 4.0) with a linking -s-
         for link in LINKING:
+            # A genitive ("samferdsels", "universitets") is the word itself with a linking -s-; an -e is
+            # stripped only from a rare part: "vare" in varelogistikk is a word, not "var" + e.
+            if link == "e" and best[1] >= KNOWN_ZIPF + 1:
+                continue
             if part.endswith(link) and len(part) - 1 >= MIN_PART:
                 stripped = part[:-1]
                 score = self._zipf(stripped)

@@ -53,27 +53,27 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -7.49,
-    "best_coverage": -3.833,
-    "brevity": 4.691,
-    "context": -10.255,
-    "coverage": 16.03,
-    "margin": -4.123,
-    "missing_rare": -2.839,
-    "partial": -4.399,
-    "similarity": 11.769,
-    "subject_found": -1.908,
-    "uncovered": -12.37,
+    "bias": -6.142,
+    "best_coverage": 0.95,
+    "brevity": 4.163,
+    "context": -7.886,
+    "coverage": 9.976,
+    "margin": -3.172,
+    "missing_rare": -3.12,
+    "partial": -4.22,
+    "similarity": 10.332,
+    "subject_found": -2.18,
+    "uncovered": -11.354,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -3.603,
-    "best_coverage": -1.679,
-    "context": -6.124,
-    "coverage": 11.6,
-    "missing_rare": -4.088,
-    "partial": -6.404,
-    "subject_found": -1.912,
-    "uncovered": -8.706,
+    "bias": -2.693,
+    "best_coverage": -0.074,
+    "context": -4.748,
+    "coverage": 9.085,
+    "missing_rare": -3.941,
+    "partial": -5.178,
+    "subject_found": -2.105,
+    "uncovered": -8.35,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
 WHOLE_WORD = 0.85  # a word found as itself or through the lexicon (a typo or a compound's part counts less)

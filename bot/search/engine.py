@@ -60,7 +60,7 @@ RARE_ZIPF = 3.5  # at or below: a full unknown word
 COMMON_ZIPF = 5.0  # at or above: weighs only FILLER_SHARE of one
 FILLER_SHARE = 0.0
 SHORT_WORD = 3  # an unknown word this short is a dialect form or filler ("eg", "bur", "ho"), not a subject
-CONTEXT_IN_RANKING = 0.5  # a place or a party ranks a part half as much as a subject word ("tog fra Askim")
+CONTEXT_IN_TOTAL = 0.25  # a place or a party weighs a quarter of its rarity: it says where, not what ("tog fra Askim")
 HEAD_SHARE = 0.5  # a compound's later part the agreement lacks weighs this much when its first part is found
 
 # Reciprocal-rank fusion of the two rankings (the lexical one first among equals).
@@ -375,7 +375,8 @@ class SearchIndex:
         capitals = {word.lower() for word in _ABBREVIATION.findall(query)}  # "PC", "NAV": a subject, however short
         for concept in concepts:
             concept.broad = bool(concept.alternatives) and set(concept.alternatives) <= self._context_keys
-            concept.weight = self._concept_weight(concept, abbreviation=concept.word in capitals)
+            weight = self._concept_weight(concept, abbreviation=concept.word in capitals)
+            concept.weight = weight * (CONTEXT_IN_TOTAL if concept.broad else 1.0)
         return concepts
 
     def _concept(self, word: str) -> _Concept:
@@ -517,9 +518,8 @@ class SearchIndex:
                 specific_found = True
             if concept is subject:
                 subject_found = whole
-            in_ranking = concept.weight * (CONTEXT_IN_RANKING if concept.broad else 1.0)
             for index, value in best.items():
-                scores[index] += in_ranking * value
+                scores[index] += concept.weight * value
         if not total:  # nothing but common words the agreement does not use ("hvordan går det")
             return _Lexical({}, matched, 0.0, 0.0, False, uncovered > 0, specific_found)
         coverage = {

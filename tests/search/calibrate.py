@@ -24,8 +24,13 @@ from bot.search import build_index  # noqa: E402
 from bot.search import decision as model  # noqa: E402
 from bot.search.decision import Evidence  # noqa: E402
 
-FIT_SETS = ["questions_calibration.yaml", "questions_calibration2.yaml", "questions_extra.yaml"]
-HELD_OUT_SETS = FIT_SETS[:2]
+FIT_SETS = [
+    "questions_calibration.yaml",
+    "questions_calibration2.yaml",
+    "questions_calibration3.yaml",
+    "questions_extra.yaml",
+]
+HELD_OUT_SETS = FIT_SETS[:3]
 # --without a,b: fit without these features (to measure what one adds)
 WITHOUT = (
     set(sys.argv[sys.argv.index("--without") + 1].split(",")) if "--without" in sys.argv else set()
