@@ -79,7 +79,7 @@ def strip_derivation(word: str) -> str | None:
     return None
 
 
-_ENDINGS = ("ene", "ane", "er", "ar", "en", "et", "a")
+_ENDINGS = ("ene", "ane", "er", "ar", "en", "et", "an", "a")  # "-an": dialect plural, "togan"
 _COMPARISON = ("este", "ere", "est")  # "grønnere", "tryggest": the adjective the agreement uses
 _DOUBLE = re.compile(r"([bdfgklmnprst])\1")
 

@@ -53,30 +53,29 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -6.142,
-    "best_coverage": 0.95,
-    "brevity": 4.163,
-    "context": -7.886,
-    "coverage": 9.976,
-    "margin": -3.172,
-    "missing_rare": -3.12,
-    "partial": -4.22,
-    "similarity": 10.332,
-    "subject_found": -2.18,
-    "uncovered": -11.354,
+    "bias": -6.296,
+    "best_coverage": 1.067,
+    "brevity": 4.072,
+    "context": -7.92,
+    "coverage": 10.182,
+    "margin": -2.77,
+    "missing_rare": -2.917,
+    "partial": -4.319,
+    "similarity": 10.129,
+    "subject_found": -2.341,
+    "uncovered": -11.496,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -2.693,
-    "best_coverage": -0.074,
-    "context": -4.748,
-    "coverage": 9.085,
-    "missing_rare": -3.941,
-    "partial": -5.178,
-    "subject_found": -2.105,
-    "uncovered": -8.35,
+    "bias": -2.8,
+    "best_coverage": 0.019,
+    "context": -4.843,
+    "coverage": 9.171,
+    "missing_rare": -3.817,
+    "partial": -5.219,
+    "subject_found": -2.158,
+    "uncovered": -8.416,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
-WHOLE_WORD = 0.85  # a word found as itself or through the lexicon (a typo or a compound's part counts less)
 
 
 def probability(evidence: Evidence) -> float:
@@ -92,6 +91,6 @@ def decide(evidence: Evidence) -> bool:
     """Answer (True) or abstain."""
     if evidence.uncovered > 0 and not evidence.specific_found:
         return False  # a subject the agreement lacks, asked about a place or a party it names
-    if evidence.brevity == 1.0 and evidence.coverage >= WHOLE_WORD and not evidence.uncovered:
-        return True  # one word the agreement or the lexicon has: a bare word embeds far from any part
+    if evidence.brevity == 1.0 and evidence.subject_found and not evidence.uncovered and not evidence.partial:
+        return True  # one word the agreement or the lexicon has (a typo of one too): it embeds far from any part
     return evidence.coverage > 0 and probability(evidence) >= THRESHOLD

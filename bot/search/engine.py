@@ -461,6 +461,8 @@ class SearchIndex:
             return 0.0  # a place the agreement does not name says where, not what
         if not concept.alternatives and len(concept.word) <= SHORT_WORD and not abbreviation:
             return 0.0
+        if concept.word.isdigit() and len(concept.word) <= 2:
+            return 0.0  # a lone number is no subject ("1=1"); measure numbers and "ring 4" are read whole
         if not concept.alternatives and (not concept.parts or not all(concept.parts)):
             zipf = (
                 max(self._splitter.frequency(form) for form in (concept.word, *bokmal_forms(concept.word)))
@@ -586,7 +588,8 @@ class SearchIndex:
             fused[index] += LEXICAL_WEIGHT / (FUSION_K + rank + 1)
         if semantic:
             best = max(semantic.values())
-            shown |= {index for index, value in semantic.items() if value >= best - SEMANTIC_KEEP}
+            if len(concepts) > 1:  # a bare word's embedding is too vague to show a part no word matched
+                shown |= {index for index, value in semantic.items() if value >= best - SEMANTIC_KEEP}
             for rank, index in enumerate(sorted(semantic, key=lambda index: -semantic[index])):
                 fused[index] += SEMANTIC_WEIGHT / (FUSION_K + rank + 1)
         ceiling = (LEXICAL_WEIGHT + (SEMANTIC_WEIGHT if semantic else 0.0)) / (FUSION_K + 1)

@@ -114,3 +114,11 @@ def test_what_a_question_weighs_that_the_agreement_lacks(index: SearchIndex) -> 
     assert tog is not None and tog.partial == 0.0 and tog.subject_found
     capitals, lower = index.evidence("elevene og PC"), index.evidence("elevene og pc")
     assert capitals is not None and lower is not None and capitals.coverage < lower.coverage  # "PC" is a subject
+
+
+def test_a_bare_word_answers_as_it_is_found(index: SearchIndex) -> None:
+    """A single word found (a typo of one too) answers; its vague embedding adds no part no word matched."""
+    assert [hit.id for hit in index.search("larlinger")][:1] == ["1.8"]  # æ typed as a, and no e
+    assert {hit.id for hit in index.search("tog")} <= {"3", "3.4", "3.6"}
+    assert [hit.id for hit in index.search("togan")][:1] == ["3.6"]  # a dialect plural
+    assert not index.search("' OR 1=1 --")  # lone numbers are no subject
