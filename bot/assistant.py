@@ -59,6 +59,7 @@ TOPIC_SECTIONS: dict[Topic, tuple[str, ...]] = {
     Topic.PURPOSE: ("innledning", "ambisjon"),
     Topic.PARTS: ("innledning",),
     Topic.WHAT: (),
+    Topic.AREAS: (),
 }
 
 
@@ -267,6 +268,8 @@ class Assistant:
         """A question about the agreement itself: its metadata, then its own opening words (never invented)."""
         if topic is Topic.WHAT:
             return Answer(self.about(), True, None)
+        if topic is Topic.AREAS:
+            return Answer(self.contents(), True, None)
         agreement = self.agreement
         parties = " og ".join(f"{escape(p.name)} ({escape(p.short)})" for p in agreement.parties)
         areas = "\n".join(f"{escape(a.id)}. {escape(a.title)} {escape(a.hashtag)}" for a in agreement.areas)

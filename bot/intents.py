@@ -76,6 +76,7 @@ class Topic(Enum):
     PURPOSE = "purpose"
     PARTS = "parts"
     WHAT = "what"  # "hva er partnerskapsavtalen?", "hva handler avtalen om?"
+    AREAS = "areas"  # "hva er innsatsområdene?", "hvor mange tiltak har avtalen?"
 
 
 # Words that name the agreement (or the partnership) in a question about it.
@@ -105,6 +106,11 @@ PURPOSE = _keys(
 )
 PARTS = _keys("generell generelle spesiell spesielle deler delene del delen består inneholder to")
 WHAT = _keys("hva kva handler handlar om innhold innholdet inneholder inneheld fortell forklar sier seier")
+AREAS = _keys(
+    "innsatsområde innsatsområder innsatsområdene innsatsområda innsatsområdane område områder områdene områda "
+    "tiltak tiltakene tiltaka tiltaka satsingsområder satsingsområdene satsingsområda temaer temaene tema"
+)
+COUNT = _keys("mange antall tal talet oversikt liste")
 
 
 def agreement_topic(text: str, content_words: Iterable[str]) -> Topic | None:
@@ -131,4 +137,6 @@ def agreement_topic(text: str, content_words: Iterable[str]) -> Topic | None:
         return Topic.PARTS
     if names_agreement and not rest - WHAT and (keys & WHAT or keys <= AGREEMENT):
         return Topic.WHAT
+    if keys & AREAS and rest <= AREAS | COUNT | WHO | WHAT and (keys & (WHO | WHAT | COUNT) or names_agreement):
+        return Topic.AREAS
     return None

@@ -241,9 +241,15 @@ def test_questions_about_the_agreement_itself(assistant: Assistant) -> None:
     for text in ("generell del", "hva er den generelle delen?", "spesiell del", "hva står i den spesielle delen"):
         html = assistant.answer(text).reply.html
         assert "en generell og en spesiell del" in html and "Samferdsel og mobilitet" in html, text
+    for text in ("hvem er avtalen mellom?", "hvem er partene i avtalen, kommunenes samarbeidsorgan og fylket?"):
+        assert assistant.answer(text).reply.html.startswith(parties), text
+    contents = assistant.contents().html
+    for text in ("hva er innsatsområdene?", "hvor mange tiltak har avtalen?", "hvilke områder?", "kva er tiltaka"):
+        assert assistant.answer(text).reply.html == contents, text
     # A question with a subject of its own is the search's, even when it uses the same words.
     for text, top in (("hva skal partene gjøre med trafikksikkerhet?", {"3.2", "3.8"}), ("hvor lenge varer "
-                      "yrkesmessa", {"1.7"}), ("samarbeid mellom likeverdige parter", {"likeverdige-parter"})):  # fmt: skip
+                      "yrkesmessa", {"1.7"}), ("samarbeid mellom likeverdige parter", {"likeverdige-parter"}),
+                      ("hvilke tiltak finnes for sykkel?", {"3.2", "3.3", "3.8"})):  # fmt: skip
         assert assistant.answer(text).top_id in top, text
 
 
