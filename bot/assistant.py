@@ -170,6 +170,8 @@ class Assistant:
         elif not rest:
             return Answer(self.desk.list_reply(now), True, None)
         when = self.desk.when_lines([hit.id for hit in hits[:PAGE_SIZE]], now, asked.named) if offset == 0 else []
+        if hits and not when and offset == 0:
+            when = [texts.NO_DATE]  # "når går bussen?": the agreement has no timetable; say so before its words
         return self._search_answer(query, hits, offset, notes, when, self.index.content_words(asked.rest))
 
     @staticmethod

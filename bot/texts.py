@@ -118,6 +118,7 @@ MILESTONE_TODAY = "{date}, i dag"
 MILESTONE_ID_HINT = "Navn i kommandoer: <code>{id}</code>"
 MILESTONES_FOOTER = "Få påminnelser i denne chatten med /abonner."
 WHEN_HEADER = "<b>Når?</b>"
+NO_DATE = "<b>Når?</b> Verken avtalen eller milepælene har en dato for dette."
 DAYS = ("{n} dag", "{n} dager")
 
 SUBSCRIBED_ALL = "Denne chatten får nå påminnelser om alle milepæler, {leads}."
