@@ -9,6 +9,7 @@ mostly does not contain gets no result, however close some fuzzy string may be.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import defaultdict
@@ -37,6 +38,8 @@ from bot.search.lexicon import Lexicon, Name, Uncovered, UncoveredWord
 from bot.search.semantic import Embedder, SemanticLayer
 
 Kind = Literal["section", "area", "measure"]
+
+logger = logging.getLogger("bot.search")
 
 # Field weights: where in a document a word stands.
 OWN = 1.0
@@ -548,7 +551,14 @@ class SearchIndex:
         return self._evidence(query, self._lexical(concepts), len(concepts))[0]
 
     def _evidence(self, query: str, lexical: _Lexical, words: int) -> tuple[Evidence, dict[int, float]]:
-        similarities = self._semantic.similarities(query) if self._semantic is not None else None
+        similarities = None
+        if self._semantic is not None:
+            try:
+                similarities = self._semantic.similarities(query)
+            except Exception as error:  # a model that fails on one question must not fail the question
+                logger.warning(
+                    "search: semantic layer failed on a question (%s); lexical search only", type(error).__name__
+                )
         lexical_order = sorted(lexical.coverage, key=lambda index: -lexical.coverage[index])
         semantic: dict[int, float] = {}
         top = second = 0.0

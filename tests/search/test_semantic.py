@@ -221,3 +221,18 @@ def test_the_model_gives_each_question_of_a_batch_the_vector_it_gives_it_alone()
     for size in (2, 5, 16):
         batched = np.concatenate([model.queries(questions[i : i + size]) for i in range(0, len(questions), size)])
         assert np.array_equal(batched, alone)
+
+
+def test_a_model_that_fails_on_a_question_leaves_the_lexical_answer(
+    agreement: Agreement, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Broken(CountingEmbedder):
+        def query(self, text: str) -> Vectors:
+            raise RuntimeError("model crashed")
+
+    index = SearchIndex(
+        documents_from_agreement(agreement), load_lexicon(), build_index(semantic=False)._splitter, Broken
+    )
+    assert index.semantic  # it loaded; it fails only when asked
+    assert {"3.2", "3.3", "3.8"} & {hit.id for hit in index.search("sykkel")[:3]}
+    assert "lexical search only" in caplog.text
