@@ -28,6 +28,7 @@ from bot.render import (
     fit,
     measure_block,
     measure_full,
+    printable,
     section_block,
 )
 from bot.search import Hit, SearchIndex
@@ -51,6 +52,7 @@ _MEASURE_NUMBER = re.compile(
 )
 # A message that is only an area: "område 2", "innsatsområde 4", "omrade 3?"
 _AREA_NUMBER = re.compile(r"^\s*(?:innsats)?(?:området|område|omrade|omraade|områda)\s*(\d{1,2})\s*[.?!]?\s*$", re.I)
+_SENTENCE_MARKS = ".,!?…\"'«»“”‘’"  # around a subject, not part of it ("om «sykkel»?" names sykkel)
 _CONTENTS_ROW = (Button(texts.BUTTON_CONTENTS, callbacks.contents()),)
 # The opening sections that answer a question about the agreement itself, by topic.
 TOPIC_SECTIONS: dict[Topic, tuple[str, ...]] = {
@@ -101,7 +103,7 @@ class Assistant:
         Before the search: a bare measure number opens the measure (or says there is none), a question about
         the agreement itself is answered from its opening and its metadata, and a question about milestones
         ("når er yrkesmessa?", "datoer", "neste milepæl") gets their dates."""
-        text = " ".join(question.split())
+        text = " ".join(printable(question).split())
         if not text:
             return Answer(Reply(texts.EMPTY_QUESTION), False, None)
         query = text[:MAX_QUERY]
@@ -183,7 +185,7 @@ class Assistant:
         source = query if len(normalised) == len(query) else normalised
         words = [token for token in tokenize(query) if token.surface in content]
         if words:
-            span = source[words[0].start : words[-1].end]
+            span = _whole_words(source, words[0].start, words[-1].end)
             if len(span.split()) <= ECHO_WORDS and len(span) <= ECHO_CHARS:
                 return escape(span), ""
         return "", escape(cut(query, QUOTE_CHARS)[0])
@@ -440,6 +442,22 @@ class Assistant:
             texts.INLINE_AREA_DESCRIPTION.format(hashtag=area.hashtag, count=len(area.measures)),
             fit(area_full(area)),
         )
+
+
+def _whole_words(text: str, start: int, end: int) -> str:
+    """The words from `start` to `end` as typed, each whole up to the spaces around it, so markup around or inside
+    a word is said back as typed ("<b>sykkel</b>", "&amp;"), never cut in half; only sentence marks at its ends
+    are left out."""
+    first, last = start, end
+    while first > 0 and not text[first - 1].isspace():
+        first -= 1
+    while last < len(text) and not text[last].isspace():
+        last += 1
+    while first < start and text[first] in _SENTENCE_MARKS:
+        first += 1
+    while last > end and text[last - 1] in _SENTENCE_MARKS:
+        last -= 1
+    return text[first:last]
 
 
 def load_assistant(database: Database) -> Assistant:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from bot import commands, texts
 from bot.assistant import Answer, Assistant
 from bot.intents import is_help, is_thanks
-from bot.render import Reply
+from bot.render import Reply, printable
 from bot.staff.desk import WEEKLY_OFF, WEEKLY_ON, StaffDesk
 from bot.storage import Actor
 
@@ -30,15 +30,15 @@ ASK_COMMANDS = (
 
 
 def parse_command(text: str, bot_username: str | None = None) -> tuple[str, str] | None:
-    """ "/sok@botnavn sykkel" → ("sok", "sykkel"); None for a message that is not a command, or (given our
-    username) one addressed to another bot."""
+    """ "/sok@botnavn sykkel" → ("sok", "sykkel"), the arguments without control characters; None for a
+    message that is not a command, or (given our username) one addressed to another bot."""
     match = _COMMAND.match(text.strip())
     if not match:
         return None
     target = match.group("bot")
     if bot_username and target and target.lower() != bot_username.lower():
         return None
-    return match.group("name").lower(), (match.group("args") or "").strip()
+    return match.group("name").lower(), printable(match.group("args") or "", keep_lines=True).strip()
 
 
 def command_reply(assistant: Assistant, name: str, args: str, username: str) -> tuple[Reply, Answer | None]:
@@ -132,5 +132,5 @@ def respond_to_text(
         reply, answer = text_reply(assistant, text, username)
         asked = text
     if log is not None and answer is not None and asked.strip():
-        log(asked.strip(), answer)
+        log(" ".join(printable(asked).split()), answer)
     return reply

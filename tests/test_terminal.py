@@ -201,3 +201,29 @@ def test_kalender_says_so_when_the_file_cannot_be_written(assistant: Assistant, 
     reply = chat.respond("/kalender")
     assert f"Fikk ikke skrevet kalenderfilen i {not_a_folder} (Not a directory). Ingen fil er laget." == reply
     database.close()
+
+
+# -- what a new user types: echoes, measure numbers, small talk ------------------------------------------------
+CONTROL = [chr(c) for c in (*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
+
+
+def test_echoes_say_the_words_as_typed_and_never_a_control_character(assistant: Assistant, tmp_path: Path) -> None:
+    """Markup around a word is said back whole (escaped for Telegram, so the terminal shows it as typed), never
+    half-stripped; control characters and a terminal's escape sequences never reach a reply."""
+    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+    said = {
+        "<b>sykkel</b>": "Dette sier avtalen om <b>sykkel</b>:",
+        "<script>alert(1)</script>": "Jeg finner ikke noe om <script>alert(1)</script> i",
+        "[lenke](http://evil)": "Jeg finner ikke noe om [lenke](http://evil) i",
+        "&amp; &lt;": "Jeg finner ikke noe om &amp; &lt; i",
+        "sykkel\x07\x1b[31m rød": "Dette sier avtalen om sykkel rød:",
+        "tog\x00buss": "Dette sier avtalen om tog buss:",
+        "hva sier avtalen om «sykkel»?": "Dette sier avtalen om sykkel:",
+        "/tiltak 9.9\x1b[2J": "Avtalen har ikke noe tiltak 9.9",
+        "/settdato yrkesmesse 14.13.2027\x07": "Datoen «14.13.2027» finnes ikke.",
+    }
+    for typed, expected in said.items():
+        reply = chat.respond(typed)
+        assert expected in reply, (typed, reply)
+        assert not any(c in reply for c in CONTROL), (typed, reply)
+    database.close()
