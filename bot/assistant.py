@@ -44,12 +44,12 @@ ECHO_CHARS = 60
 QUOTE_CHARS = 120  # a quoted question is shortened to this
 REAL_WORD_ZIPF = 2.5  # a word this common in bokmål is a word the agreement lacks, not a typo to correct
 _DEEP_LINK = re.compile(r"^(?P<kind>[ma])(?P<id>[0-9][0-9A-Za-z-]*)$")
-# A message that is only a measure number: "3.2", "3,2", "tiltak 6.1", "punkt 2.1 a", "nr. 3.4?"
-_MEASURE_NUMBER = re.compile(
-    r"^\s*(?:(?:tiltak|tiltaket|punkt|punktet|nr\.?|nummer)\s*)?(\d{1,2}(?:[.,]\d{1,2}){1,2}(?:\.?\s?[a-bA-B])?)"
-    r"\s*[.?!]?\s*$",
-    re.IGNORECASE,
-)
+# Measure numbers as people type them, one or several: "3.2", "3,2", "03.2", "3.2.", "tiltak 6.1", "punkt 2.1 a",
+# "nr. 3.4?", "3.2 og 3.3", "3.2, 3.3"; the number's parts and its letter (a comma followed by a digit is a
+# decimal comma, any other a list's).
+_NUMBERS_PREFIX = re.compile(r"^(?:tiltakene|tiltaket|tiltak|punktene|punktet|punkt|nr\.?|nummer)(?=[\s\d])\s*", re.I)
+_NUMBERS_SEPARATOR = re.compile(r"\s*(?:[;&/+]|,(?!\d)|\s(?:og|and)\s|\s)\s*", re.I)
+_NUMBER = re.compile(r"(?P<parts>\d{1,2}(?:[.,]\d{1,2}){0,2})(?:\.?(?P<letter>[a-bA-B]))?\.?")
 # A message that is only an area: "område 2", "innsatsområde 4", "omrade 3?"
 _AREA_NUMBER = re.compile(r"^\s*(?:innsats)?(?:området|område|omrade|omraade|områda)\s*(\d{1,2})\s*[.?!]?\s*$", re.I)
 _SENTENCE_MARKS = ".,!?…\"'«»“”‘’"  # around a subject, not part of it ("om «sykkel»?" names sykkel)
@@ -192,11 +192,9 @@ class Assistant:
 
     def bare_measure_id(self, text: str) -> str | None:
         """The measure id of a message that is only a measure number ("3.2", "3,2", "tiltak 2.1 a" → "2.1.A"), or
-        None."""
-        match = _MEASURE_NUMBER.match(text)
-        if not match:
-            return None
-        return canonical_measure_id(match.group(1).replace(",", "."))
+        None. A number without a point ("3") is not one: typed alone it is a button's number or a count."""
+        ids = measure_numbers(text)
+        return ids[0] if ids and len(ids) == 1 and "." in ids[0] else None
 
     def _hits_reply(self, header: str, hits: list[Hit], offset: int = 0, query: str | None = None) -> Reply:
         """One page of hits from `offset`, with buttons to read on; `query` (if any) lets "more" search again."""
@@ -289,6 +287,24 @@ class Assistant:
         return Answer(reply, True, hits[0].id if hits else None, tuple(hits))
 
     # -- browsing --------------------------------------------------------------------------------------
+    def measures(self, args: str) -> Reply:
+        """/tiltak: a measure (or an area) by its number as people type it, or several at once; what the command
+        expects when it is given no number."""
+        ids = list(dict.fromkeys(measure_numbers(args) or ()))
+        if not ids:
+            return Reply(texts.MEASURE_NOT_A_NUMBER.format(text=echo(args, 40)))
+        if len(ids) == 1:
+            return self.measure(ids[0])
+        found = [hit for hit in map(self._hit_for, ids) if hit]
+        measures = self.agreement.measures
+        missing = ", ".join(escape(item_id) for item_id in ids if self.agreement.find(item_id) is None)
+        lines = (
+            [texts.UNKNOWN_MEASURE.format(id=missing, first=measures[0].id, last=measures[-1].id)] if missing else []
+        )
+        if not found:
+            return Reply("\n".join(lines), (_CONTENTS_ROW,))
+        return self._hits_reply("\n".join([*lines, texts.ANSWER_HEADER_PLAIN]), found)
+
     def measure(self, raw_id: str) -> Reply:
         measure_id = canonical_measure_id(raw_id.strip())
         item = self.agreement.find(measure_id)
@@ -442,6 +458,24 @@ class Assistant:
             texts.INLINE_AREA_DESCRIPTION.format(hashtag=area.hashtag, count=len(area.measures)),
             fit(area_full(area)),
         )
+
+
+def measure_numbers(text: str) -> list[str] | None:
+    """The measure (or area) numbers a message holds and nothing else, as the agreement numbers them ("3,2" and
+    "03.2" → "3.2", "2.1 a" → "2.1.A", "3." → "3"); None if it holds anything else."""
+    text = _NUMBERS_PREFIX.sub("", text.strip()).rstrip("?!").strip()
+    parts = [part for part in _NUMBERS_SEPARATOR.split(text) if part]
+    ids: list[str] = []
+    for part in parts:
+        if re.fullmatch(r"[a-bA-B]\.?", part) and ids and ids[-1][-1].isdigit():  # "2.1 a": the letter of 2.1
+            ids[-1] += "." + part[0].upper()
+            continue
+        match = _NUMBER.fullmatch(part)
+        if not match:
+            return None
+        number = ".".join(str(int(digits)) for digits in re.split(r"[.,]", match.group("parts")))
+        ids.append(number + ("." + match.group("letter").upper() if match.group("letter") else ""))
+    return ids or None
 
 
 def _whole_words(text: str, start: int, end: int) -> str:

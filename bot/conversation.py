@@ -56,7 +56,7 @@ def command_reply(assistant: Assistant, name: str, args: str, username: str) -> 
         answer = assistant.answer(args)
         return answer.reply, answer
     if command is commands.MEASURE:
-        return (assistant.measure(args) if args else Reply(texts.MEASURE_USAGE)), None
+        return (assistant.measures(args) if args else Reply(texts.MEASURE_USAGE)), None
     if command is commands.CONTENTS:
         return assistant.contents(), None
     if command is commands.ABOUT:

@@ -80,6 +80,10 @@ SNIPPET_CUT = "…"
 UNKNOWN_MEASURE = "Avtalen har ikke noe tiltak {id}. Tiltakene er nummerert {first}–{last}; se /innhold."
 UNKNOWN_AREA = "Avtalen har ikke noe innsatsområde {id}. Innsatsområdene er nummerert 1–{last}; se /innhold."
 MEASURE_USAGE = "Skriv nummeret på tiltaket, for eksempel <code>/tiltak 3.2</code>."
+MEASURE_NOT_A_NUMBER = (
+    "«{text}» er ikke et tiltaksnummer. Skriv nummeret på tiltaket, for eksempel <code>/tiltak 3.2</code>, "
+    "eller flere: <code>/tiltak 3.2 3.3</code>. Søk etter ord med <code>/sok</code>."
+)
 SEARCH_USAGE = "Skriv hva du vil søke etter, for eksempel <code>/sok sykkel</code>."
 UNKNOWN_COMMAND = "Den kommandoen kjenner jeg ikke. Skriv /hjelp for å se hva jeg kan."
 NOT_TEXT = "Jeg forstår bare tekst. Skriv et spørsmål om avtalen, for eksempel <i>buss</i>."

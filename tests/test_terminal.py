@@ -227,3 +227,23 @@ def test_echoes_say_the_words_as_typed_and_never_a_control_character(assistant: 
         assert expected in reply, (typed, reply)
         assert not any(c in reply for c in CONTROL), (typed, reply)
     database.close()
+
+
+def test_tiltak_reads_numbers_as_the_bare_form_does(assistant: Assistant, tmp_path: Path) -> None:
+    """/tiltak takes a measure number as typed anywhere else (a decimal comma, a leading zero, a full stop after
+    it), several at once, and says what it expects when given no number."""
+    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+    for typed in ("/tiltak 3,2", "/tiltak 03.2", "/tiltak 3.2.", "3,2", "03.2", "tiltak 3.2?"):
+        assert chat.respond(typed).startswith("Tiltak 3.2 · Samferdsel og mobilitet"), typed
+    both = chat.respond("/tiltak 3.2 3.3")
+    assert "Tiltak 3.2 · " in both and "Tiltak 3.3 · " in both and "Avtalen har ikke" not in both
+    assert "Tiltak 3.2 · " in chat.respond("/tiltak 3.2 og 3.3")
+    assert chat.respond("/tiltak 3.").startswith("Innsatsområde 3: Samferdsel og mobilitet")
+    unknown = chat.respond("/tiltak 9.9.")
+    assert unknown.startswith("Avtalen har ikke noe tiltak 9.9. Tiltakene") and ".." not in unknown
+    partly = chat.respond("/tiltak 3.2, 9.9")
+    assert partly.startswith("Avtalen har ikke noe tiltak 9.9. ") and "Tiltak 3.2 · " in partly
+    refused = chat.respond("/tiltak abc")
+    assert "«abc» er ikke et tiltaksnummer" in refused and "/tiltak 3.2" in refused
+    assert "Avtalen har ikke noe tiltak abc" not in refused
+    database.close()
