@@ -121,7 +121,8 @@ def respond_to_text(
     if parsed:
         name, args = parsed
         if command is not None and command in commands.MILESTONE_COMMANDS:
-            return assistant.desk.run(command.name, chat_id, args, assistant.clock())
+            # logged in the change log as Telegram's are, under the terminal admin
+            return assistant.desk.run(command.name, chat_id, args, assistant.clock(), Actor(TERMINAL_USER_ID, chat_id))
         if staff is not None and command is not None and command in commands.STAFF_COMMANDS:
             if command is commands.STATISTICS and args.strip().lower() in (*WEEKLY_ON, *WEEKLY_OFF):
                 return Reply(texts.STATS_WEEKLY_TELEGRAM_ONLY)  # the summary is a Telegram message on Mondays

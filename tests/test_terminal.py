@@ -247,3 +247,17 @@ def test_tiltak_reads_numbers_as_the_bare_form_does(assistant: Assistant, tmp_pa
     assert "«abc» er ikke et tiltaksnummer" in refused and "/tiltak 3.2" in refused
     assert "Avtalen har ikke noe tiltak abc" not in refused
     database.close()
+
+
+def test_milestone_edits_in_the_terminal_are_in_the_change_log(assistant: Assistant, tmp_path: Path) -> None:
+    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+    assert "Ingen endringer er gjort ennå." in chat.respond("/endringer")
+    chat.respond("/settdato yrkesmesse 14.10.2027 kl. 10.00")
+    chat.respond("/nymilepael karrieredag 1.7 Karrieredag for ungdomsskolene")
+    chat.respond("/endrenavn karrieredag Karrieredagen")
+    chat.respond("/fjernmilepael karrieredag")
+    changes = chat.respond("/endringer")
+    for action in ("/settdato yrkesmesse", "/nymilepael karrieredag", "/endrenavn karrieredag", "/fjernmilepael"):
+        assert action in changes, action
+    assert changes.count("bruker 0 i chat 0") == 4 and "Ingen endringer" not in changes
+    database.close()
