@@ -53,6 +53,17 @@ _NUMBER = re.compile(r"(?P<parts>\d{1,2}(?:[.,]\d{1,2}){0,2})(?:\.?(?P<letter>[a
 # A message that is only an area: "område 2", "innsatsområde 4", "omrade 3?"
 _AREA_NUMBER = re.compile(r"^\s*(?:innsats)?(?:området|område|omrade|omraade|områda)\s*(\d{1,2})\s*[.?!]?\s*$", re.I)
 _SENTENCE_MARKS = ".,!?…\"'«»“”‘’"  # around a subject, not part of it ("om «sykkel»?" names sykkel)
+
+
+def _label(text: str) -> str:
+    """A button's label as someone may type it: its words only, in lower case ("Flere treff ▸" → "flere treff")."""
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+# Buttons whose label, typed as a message, gets a pointer to the button (they act on the reply they belong to).
+_TYPED_BUTTONS = {
+    _label(label): label.strip(" ▸◂") for label in (texts.BUTTON_MORE, texts.BUTTON_PREVIOUS, texts.BUTTON_NEXT)
+}
 _CONTENTS_ROW = (Button(texts.BUTTON_CONTENTS, callbacks.contents()),)
 # The opening sections that answer a question about the agreement itself, by topic.
 TOPIC_SECTIONS: dict[Topic, tuple[str, ...]] = {
@@ -73,6 +84,10 @@ class Answer:
     answered: bool
     top_id: str | None
     hits: tuple[Hit, ...] = ()
+    # False for a message that asked nothing the search could look for (a greeting, thanks, a button's label typed,
+    # "hva sier avtalen?"): its reply is a pointer, and the question log, which counts what went unanswered,
+    # never keeps it.
+    question: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,7 +120,13 @@ class Assistant:
         ("når er yrkesmessa?", "datoer", "neste milepæl") gets their dates."""
         text = " ".join(printable(question).split())
         if not text:
-            return Answer(Reply(texts.EMPTY_QUESTION), False, None)
+            return Answer(Reply(texts.EMPTY_QUESTION), False, None, question=False)
+        label = _label(text)
+        if label == _label(texts.BUTTON_CONTENTS):  # the button's label typed: what the button shows
+            return Answer(self.contents(), True, None, question=False)
+        if label in _TYPED_BUTTONS:
+            return Answer(Reply(texts.BUTTON_TYPED.format(label=escape(_TYPED_BUTTONS[label]))), False, None,
+                          question=False)  # fmt: skip
         query = text[:MAX_QUERY]
         notes = [texts.QUERY_TOO_LONG] if len(text) > MAX_QUERY else []
         measure_id = self.bare_measure_id(query)
@@ -142,7 +163,7 @@ class Assistant:
         if not hits:
             if not subject and not quoted:  # "hei", "hva sier avtalen?": nothing to search for
                 filler = texts.GREETING if is_greeting(query) else texts.ONLY_FILLER
-                return Answer(Reply(filler, (_CONTENTS_ROW,)), False, None)
+                return Answer(Reply(filler, (_CONTENTS_ROW,)), False, None, question=False)
             return Answer(self._no_answer(query, subject, quoted, notes), False, None)
         if offset >= len(hits):
             return Answer(Reply(texts.NO_MORE_RESULTS, (_CONTENTS_ROW,)), True, hits[0].id)

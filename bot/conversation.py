@@ -132,6 +132,6 @@ def respond_to_text(
     else:
         reply, answer = text_reply(assistant, text, username)
         asked = text
-    if log is not None and answer is not None and asked.strip():
+    if log is not None and answer is not None and answer.question and asked.strip():
         log(" ".join(printable(asked).split()), answer)
     return reply

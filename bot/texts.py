@@ -95,6 +95,9 @@ BUTTON_AREA = "Innsatsområde {id}"
 BUTTON_READ_ALL = "Les hele {id}"
 BUTTON_CONTENTS = "Innhold"
 BUTTON_SUGGESTION = "Søk på «{word}»"
+BUTTON_TYPED = (
+    "«{label}» er en knapp under et svar: trykk på den der. Eller skriv et nytt spørsmål, for eksempel <i>sykkel</i>."
+)
 
 INLINE_AREA_DESCRIPTION = "{hashtag} · {count} tiltak"
 

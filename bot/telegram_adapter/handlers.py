@@ -112,7 +112,7 @@ async def send_calendar(
 def log_question(context: BotContext, answer: Answer | None, text: str, chat_type: str) -> None:
     """Keep the question for `stats` without who asked it; written behind the reply, so it never delays one."""
     text = " ".join(printable(text).split())  # as the answer read it: no control characters in the statistics
-    if answer is None or not text:
+    if answer is None or not answer.question or not text:  # a greeting or a pointer is not a question
         return
     context.question_log.add(text, answer.answered, answer.top_id, chat_type)
 

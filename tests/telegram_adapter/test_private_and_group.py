@@ -35,10 +35,13 @@ async def test_measure_command_and_bare_number(running: RunningBot) -> None:
 
 
 async def test_no_result_says_so(running: RunningBot) -> None:
+    for pointer in ("hei", "Flere treff", "/", "//"):  # pointers, not questions: never in the question log
+        assert "finner ikke noe" not in (await running.telegram.ask(PRIVATE, pointer))["text"], pointer
     reply = await running.telegram.ask(PRIVATE, "barnehageplass")
     assert "finner ikke noe om" in reply["text"] and buttons(reply) == ["c"]
     await running.telegram.wait_for(lambda: running.database.unanswered(5))
     assert running.database.unanswered(5)[0].label == "barnehageplass"
+    assert running.database.question_count() == (1, 0)  # logged in order: the pointers before it were not
 
 
 async def test_start_help_contents_about_and_deep_link(running: RunningBot) -> None:
