@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import callbacks, commands, texts
-from bot.intents import Topic, agreement_topic, is_greeting
+from bot.intents import SmallTalk, Topic, agreement_topic, is_greeting, small_talk
 from bot.knowledge import Agreement, Area, Measure, Section, canonical_measure_id
 from bot.milestones.dates import OSLO
 from bot.milestones.desk import MilestoneDesk, MilestoneQuestion
@@ -121,6 +121,9 @@ class Assistant:
         text = " ".join(printable(question).split())
         if not text:
             return Answer(Reply(texts.EMPTY_QUESTION), False, None, question=False)
+        talk = small_talk(text)
+        if talk is not None:  # "takk", "ha det", "hvem er du?": a reply of its own, not a search
+            return Answer(self._small_talk(talk), False, None, question=False)
         label = _label(text)
         if label == _label(texts.BUTTON_CONTENTS):  # the button's label typed: what the button shows
             return Answer(self.contents(), True, None, question=False)
@@ -178,6 +181,17 @@ class Assistant:
         lines = [*notes, *(when or []), *([""] if when else []), header]
         reply = self._hits_reply("\n".join(lines), hits, offset, query)
         return Answer(reply, True, hits[0].id, tuple(hits))
+
+    @staticmethod
+    def _small_talk(talk: SmallTalk) -> Reply:
+        text, browse = {
+            SmallTalk.WRONG_ANSWER: (texts.WRONG_ANSWER, True),
+            SmallTalk.WHO_ARE_YOU: (texts.WHO_AM_I.format(bot_name=texts.BOT_NAME), False),
+            SmallTalk.GOODBYE: (texts.GOODBYE, False),
+            SmallTalk.GREETING: (texts.GREETING, True),
+            SmallTalk.THANKS: (texts.THANKS, False),
+        }[talk]
+        return Reply(text, (_CONTENTS_ROW,) if browse else ())
 
     def _milestone_answer(self, query: str, asked: MilestoneQuestion, offset: int, notes: list[str]) -> Answer:
         """ "når er yrkesmessa?" (its date and measure), "datoer"/"neste milepæl" (the list), or "når er

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from bot import commands, texts
 from bot.assistant import Answer, Assistant
-from bot.intents import is_help, is_thanks
+from bot.intents import is_help
 from bot.render import Reply, printable
 from bot.staff.desk import WEEKLY_OFF, WEEKLY_ON, StaffDesk
 from bot.storage import Actor
@@ -71,10 +71,8 @@ def command_reply(assistant: Assistant, name: str, args: str, username: str) -> 
 
 
 def text_reply(assistant: Assistant, text: str, username: str) -> tuple[Reply, Answer | None]:
-    """A plain message: thanks and "hjelp" get their replies, a measure number opens the measure, anything
-    else is a question (the `Answer` for the question log)."""
-    if is_thanks(text):
-        return Reply(texts.THANKS), None
+    """A plain message: "hjelp" gets the help, a measure number opens the measure, anything else goes to the
+    assistant (small talk gets its reply there; the `Answer` for the question log)."""
     if is_help(text):
         return assistant.help(username), None
     measure_id = assistant.bare_measure_id(text)

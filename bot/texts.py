@@ -59,6 +59,15 @@ ONLY_FILLER = (
 )
 GREETING = "Hei! " + ONLY_FILLER
 THANKS = "Bare hyggelig! Spør gjerne igjen når du lurer på noe i avtalen."
+GOODBYE = "Ha det bra! Spør gjerne igjen når du lurer på noe i avtalen."
+WRONG_ANSWER = (
+    "Beklager at svaret ikke traff. Prøv å spørre med andre ord eller med et tiltaksnummer, eller bla i avtalen."
+)
+WHO_AM_I = (
+    "Jeg er {bot_name}, en chatbot for partnerskapet mellom Indre Østfold regionråd (IØR) og Viken "
+    "fylkeskommune. Jeg svarer med partnerskapsavtalens egne ord og tiltaksnummer, og holder orden på "
+    "milepælene og påminnelsene. Skriv /hjelp for å se alt jeg kan."
+)
 ANSWER_MORE_FOR_IDS = "Flere treff:"
 NO_ANSWER = "Jeg finner ikke noe om <i>{query}</i> i partnerskapsavtalen."
 NO_ANSWER_QUESTION = "Du spør: <i>{question}</i>\nJeg finner ikke noe om dette i partnerskapsavtalen."

@@ -261,3 +261,25 @@ def test_milestone_edits_in_the_terminal_are_in_the_change_log(assistant: Assist
         assert action in changes, action
     assert changes.count("bruker 0 i chat 0") == 4 and "Ingen endringer" not in changes
     database.close()
+
+
+def test_small_talk_gets_its_own_reply_never_a_search(assistant: Assistant, tmp_path: Path) -> None:
+    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+    said = {
+        "morn": "Hei! Skriv hva du vil vite",
+        "God morgen!": "Hei! Skriv hva du vil vite",
+        "takk for sist": "Hei! Skriv hva du vil vite",
+        "ha det": "Ha det bra!",
+        "takk": "Bare hyggelig!",
+        "/sok takk": "Bare hyggelig!",
+        "tusen takk for hjelpen": "Bare hyggelig!",
+        "takk, men det var feil svar": "Beklager at svaret ikke traff.",
+        "hvem er du?": "Jeg er Partnerskapsboten, en chatbot for partnerskapet",
+    }
+    for typed, expected in said.items():
+        reply = chat.respond(typed)
+        assert reply.startswith(expected), (typed, reply)
+        assert "finner ikke noe" not in reply and "Dette sier avtalen" not in reply, typed
+    assert "Dette sier avtalen om" in chat.respond("takk, men hva med sykkel?")  # a question after thanks
+    assert database.question_count() == (1, 1)  # small talk is not a question
+    database.close()
