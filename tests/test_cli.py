@@ -65,7 +65,8 @@ def test_ask_json_with_a_question_argument() -> None:
 
 
 def test_bad_usage_exits_2_with_a_short_message() -> None:
-    for args in (("frobnicate",), ("ask", "--nope"), ("stats", "--limit", "many")):
+    for args in (("frobnicate",), ("ask", "--nope"), ("stats", "--limit", "many"), ("stats", "--limit", "-1"),
+                 ("stats", "--limit", "0")):  # fmt: skip
         result = run(*args)
         assert result.returncode == 2, args
         assert "usage:" in result.stderr and "Traceback" not in result.stderr
