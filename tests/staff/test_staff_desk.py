@@ -109,6 +109,7 @@ def test_taught_words_survive_a_restart_and_forgetting_removes_them(
         ("sykkelen = transportformer", "står allerede i avtalen"),
         ("skysstasjon = transportformer", "står allerede i ordlisten som følger med boten, og betyr «kollektivterminaler»"),
         ("el sparkesykkel utleie bysykkel = transportformer", "høyst 3 ord"),
+        ("a b c d = transportformer", "høyst 3 ord"),  # "a" and "b" are filler, but typed: four words
     ],
 )  # fmt: skip
 def test_refusals_explain_and_store_nothing(staff: StaffDesk, database: Database, args: str, says: str) -> None:
