@@ -412,11 +412,12 @@ class Assistant:
         text = texts.HELP.format(commands="\n".join(lines))
         return Reply(text + texts.HELP_INLINE.format(username=escape(username)) if inline else text)
 
-    def milestones(self) -> Reply:
-        """/milepaeler: the desk's list, with a "Legg i kalender" button for each milestone with a date."""
+    def milestones(self, chat_id: int | None = None) -> Reply:
+        """/milepaeler: the desk's list, with a "Legg i kalender" button for each milestone with a date; in a chat
+        (`chat_id`) its footer fits the chat's subscriptions."""
         assert self.desk is not None
         now = self.clock()
-        listed = self.desk.list_reply(now)
+        listed = self.desk.list_reply(now, chat_id)
         rows = tuple(
             (Button(cut(texts.BUTTON_CALENDAR.format(title=m.title), 60)[0], callbacks.calendar(m.id)),)
             for m, _ in self.desk.dated(now)

@@ -41,9 +41,12 @@ def parse_command(text: str, bot_username: str | None = None) -> tuple[str, str]
     return match.group("name").lower(), printable(match.group("args") or "", keep_lines=True).strip()
 
 
-def command_reply(assistant: Assistant, name: str, args: str, username: str) -> tuple[Reply, Answer | None]:
-    """The reply to a command anyone may use; the `Answer` too when the command was a search (for the question
-    log). Milestone commands are the caller's: who may run them depends on the chat."""
+def command_reply(
+    assistant: Assistant, name: str, args: str, username: str, chat_id: int | None = None
+) -> tuple[Reply, Answer | None]:
+    """The reply to a command anyone may use, in the chat `chat_id` (None: no chat, as `ask`); the `Answer` too
+    when the command was a search (for the question log). Milestone commands are the caller's: who may run them
+    depends on the chat."""
     command = commands.resolve(name)
     args = args.strip()
     if command is commands.START:
@@ -62,7 +65,7 @@ def command_reply(assistant: Assistant, name: str, args: str, username: str) -> 
     if command is commands.ABOUT:
         return assistant.about(), None
     if command is commands.MILESTONES:
-        return assistant.milestones(), None
+        return assistant.milestones(chat_id), None
     if command is commands.CALENDAR:
         return Reply(texts.CALENDAR_TELEGRAM_ONLY), None
     if command in commands.STAFF_COMMANDS:
@@ -125,7 +128,7 @@ def respond_to_text(
             if command is commands.STATISTICS and args.strip().lower() in (*WEEKLY_ON, *WEEKLY_OFF):
                 return Reply(texts.STATS_WEEKLY_TELEGRAM_ONLY)  # the summary is a Telegram message on Mondays
             return staff.run(command.name, args, Actor(TERMINAL_USER_ID, chat_id), assistant.clock())
-        reply, answer = command_reply(assistant, name, args, username)
+        reply, answer = command_reply(assistant, name, args, username, chat_id)
         asked = args
     else:
         reply, answer = text_reply(assistant, text, username)

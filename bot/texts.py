@@ -133,6 +133,7 @@ MILESTONE_WHEN = "{date}, om {days}"
 MILESTONE_TODAY = "{date}, i dag"
 MILESTONE_ID_HINT = "Navn i kommandoer: <code>{id}</code>"
 MILESTONES_FOOTER = "Få påminnelser i denne chatten med /abonner."
+MILESTONES_FOOTER_SUBSCRIBED = "Denne chatten får påminnelser: se dem med /varsler, slå dem av med /avslutt."
 WHEN_HEADER = "<b>Når?</b>"
 DAYS = ("{n} dag", "{n} dager")
 

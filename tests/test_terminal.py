@@ -283,3 +283,12 @@ def test_small_talk_gets_its_own_reply_never_a_search(assistant: Assistant, tmp_
     assert "Dette sier avtalen om" in chat.respond("takk, men hva med sykkel?")  # a question after thanks
     assert database.question_count() == (1, 1)  # small talk is not a question
     database.close()
+
+
+def test_milestones_footer_fits_the_subscription(assistant: Assistant, tmp_path: Path) -> None:
+    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+    assert chat.respond("/milepaeler").endswith("Få påminnelser i denne chatten med /abonner.")
+    chat.respond("/abonner")
+    subscribed = chat.respond("/milepaeler")
+    assert "se dem med /varsler, slå dem av med /avslutt." in subscribed and "med /abonner" not in subscribed
+    database.close()

@@ -154,7 +154,9 @@ async def on_command(update: Update, context: BotContext) -> None:
         return
     run = searching if commands.resolve(name) is commands.SEARCH else off_loop
     try:
-        reply, answer = await run(context, lambda: command_reply(context.assistant, name, args, context.bot.username))
+        reply, answer = await run(
+            context, lambda: command_reply(context.assistant, name, args, context.bot.username, message.chat.id)
+        )
     except DatabaseUnavailable as error:
         logger.warning("command /%s: %s", name, error)
         await send(message, Reply(texts.DATABASE_NOT_READ), quote=group)

@@ -154,3 +154,14 @@ async def test_group_aliases_thanks_and_other_bots(running: RunningBot) -> None:
     assert "Tiltak 3.4" in reply["text"]
     await running.idle()
     assert len(telegram.sent(GROUP)) == 3, [c.params["text"][:40] for c in telegram.sent(GROUP)]
+
+
+async def test_milestones_footer_fits_the_chats_subscription(running: RunningBot) -> None:
+    """/milepaeler offers /abonner to a chat without reminders, and to one that has them says how to see or stop
+    them."""
+    before = (await running.telegram.ask(PRIVATE, "/milepaeler"))["text"]
+    assert "Få påminnelser i denne chatten med /abonner." in before and "/varsler" not in before
+    assert "påminnelser" in (await running.telegram.ask(PRIVATE, "/abonner"))["text"]
+    after = (await running.telegram.ask(PRIVATE, "/milepaeler"))["text"]
+    assert "se dem med /varsler, slå dem av med /avslutt" in after and "med /abonner" not in after
+    assert "slå dem av" not in (await running.telegram.ask(PRIVATE + 1, "/milepaeler"))["text"]  # another chat
