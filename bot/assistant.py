@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import callbacks, commands, texts
-from bot.intents import Topic, agreement_topic, is_greeting
+from bot.intents import SmallTalk, Topic, agreement_topic, is_greeting, small_talk
 from bot.knowledge import Agreement, Area, Measure, Section, canonical_measure_id
 from bot.milestones.dates import OSLO
 from bot.milestones.desk import MilestoneDesk, MilestoneQuestion
@@ -28,6 +28,7 @@ from bot.render import (
     fit,
     measure_block,
     measure_full,
+    printable,
     section_block,
 )
 from bot.search import Hit, SearchIndex
@@ -43,14 +44,26 @@ ECHO_CHARS = 60
 QUOTE_CHARS = 120  # a quoted question is shortened to this
 REAL_WORD_ZIPF = 2.5  # a word this common in bokmål is a word the agreement lacks, not a typo to correct
 _DEEP_LINK = re.compile(r"^(?P<kind>[ma])(?P<id>[0-9][0-9A-Za-z-]*)$")
-# A message that is only a measure number: "3.2", "3,2", "tiltak 6.1", "punkt 2.1 a", "nr. 3.4?"
-_MEASURE_NUMBER = re.compile(
-    r"^\s*(?:(?:tiltak|tiltaket|punkt|punktet|nr\.?|nummer)\s*)?(\d{1,2}(?:[.,]\d{1,2}){1,2}(?:\.?\s?[a-bA-B])?)"
-    r"\s*[.?!]?\s*$",
-    re.IGNORECASE,
-)
+# Measure numbers as people type them, one or several: "3.2", "3,2", "03.2", "3.2.", "tiltak 6.1", "punkt 2.1 a",
+# "nr. 3.4?", "3.2 og 3.3", "3.2, 3.3"; the number's parts and its letter (a comma followed by a digit is a
+# decimal comma, any other a list's).
+_NUMBERS_PREFIX = re.compile(r"^(?:tiltakene|tiltaket|tiltak|punktene|punktet|punkt|nr\.?|nummer)(?=[\s\d])\s*", re.I)
+_NUMBERS_SEPARATOR = re.compile(r"\s*(?:[;&/+]|,(?!\d)|\s(?:og|and)\s|\s)\s*", re.I)
+_NUMBER = re.compile(r"(?P<parts>\d{1,2}(?:[.,]\d{1,2}){0,2})(?:\.?(?P<letter>[a-bA-B]))?\.?")
 # A message that is only an area: "område 2", "innsatsområde 4", "omrade 3?"
 _AREA_NUMBER = re.compile(r"^\s*(?:innsats)?(?:området|område|omrade|omraade|områda)\s*(\d{1,2})\s*[.?!]?\s*$", re.I)
+_SENTENCE_MARKS = ".,!?…\"'«»“”‘’"  # around a subject, not part of it ("om «sykkel»?" names sykkel)
+
+
+def _label(text: str) -> str:
+    """A button's label as someone may type it: its words only, in lower case ("Flere treff ▸" → "flere treff")."""
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+# Buttons whose label, typed as a message, gets a pointer to the button (they act on the reply they belong to).
+_TYPED_BUTTONS = {
+    _label(label): label.strip(" ▸◂") for label in (texts.BUTTON_MORE, texts.BUTTON_PREVIOUS, texts.BUTTON_NEXT)
+}
 _CONTENTS_ROW = (Button(texts.BUTTON_CONTENTS, callbacks.contents()),)
 # The opening sections that answer a question about the agreement itself, by topic.
 TOPIC_SECTIONS: dict[Topic, tuple[str, ...]] = {
@@ -72,6 +85,10 @@ class Answer:
     answered: bool
     top_id: str | None
     hits: tuple[Hit, ...] = ()
+    # False for a message that asked nothing the search could look for (a greeting, thanks, a button's label typed,
+    # "hva sier avtalen?"): its reply is a pointer, and the question log, which counts what went unanswered,
+    # never keeps it.
+    question: bool = True
 
 
 @dataclass(frozen=True)
@@ -102,9 +119,18 @@ class Assistant:
         Before the search: a bare measure number opens the measure (or says there is none), a question about
         the agreement itself is answered from its opening and its metadata, and a question about milestones
         ("når er yrkesmessa?", "datoer", "neste milepæl") gets their dates."""
-        text = " ".join(question.split())
+        text = " ".join(printable(question).split())
         if not text:
-            return Answer(Reply(texts.EMPTY_QUESTION), False, None)
+            return Answer(Reply(texts.EMPTY_QUESTION), False, None, question=False)
+        talk = small_talk(text)
+        if talk is not None:  # "takk", "ha det", "hvem er du?": a reply of its own, not a search
+            return Answer(self._small_talk(talk), False, None, question=False)
+        label = _label(text)
+        if label == _label(texts.BUTTON_CONTENTS):  # the button's label typed: what the button shows
+            return Answer(self.contents(), True, None, question=False)
+        if label in _TYPED_BUTTONS:
+            return Answer(Reply(texts.BUTTON_TYPED.format(label=escape(_TYPED_BUTTONS[label]))), False, None,
+                          question=False)  # fmt: skip
         query = text[:MAX_QUERY]
         notes = [texts.QUERY_TOO_LONG] if len(text) > MAX_QUERY else []
         measure_id = self.bare_measure_id(query)
@@ -141,7 +167,7 @@ class Assistant:
         if not hits:
             if not subject and not quoted:  # "hei", "hva sier avtalen?": nothing to search for
                 filler = texts.GREETING if is_greeting(query) else texts.ONLY_FILLER
-                return Answer(Reply(filler, (_CONTENTS_ROW,)), False, None)
+                return Answer(Reply(filler, (_CONTENTS_ROW,)), False, None, question=False)
             return Answer(self._no_answer(query, subject, quoted, notes), False, None)
         if offset >= len(hits):
             return Answer(Reply(texts.NO_MORE_RESULTS, (_CONTENTS_ROW,)), True, hits[0].id)
@@ -156,6 +182,17 @@ class Assistant:
         lines = [*notes, *(when or []), *([""] if when else []), header]
         reply = self._hits_reply("\n".join(lines), hits, offset, query)
         return Answer(reply, True, hits[0].id, tuple(hits))
+
+    @staticmethod
+    def _small_talk(talk: SmallTalk) -> Reply:
+        text, browse = {
+            SmallTalk.WRONG_ANSWER: (texts.WRONG_ANSWER, True),
+            SmallTalk.WHO_ARE_YOU: (texts.WHO_AM_I.format(bot_name=texts.BOT_NAME), False),
+            SmallTalk.GOODBYE: (texts.GOODBYE, False),
+            SmallTalk.GREETING: (texts.GREETING, True),
+            SmallTalk.THANKS: (texts.THANKS, False),
+        }[talk]
+        return Reply(text, (_CONTENTS_ROW,) if browse else ())
 
     def _milestone_answer(self, query: str, asked: MilestoneQuestion, offset: int, notes: list[str]) -> Answer:
         """ "når er yrkesmessa?" (its date and measure), "datoer"/"neste milepæl" (the list), or "når er
@@ -186,18 +223,16 @@ class Assistant:
         source = query if len(normalised) == len(query) else normalised
         words = [token for token in tokenize(query) if token.surface in content]
         if words:
-            span = source[words[0].start : words[-1].end]
+            span = _whole_words(source, words[0].start, words[-1].end)
             if len(span.split()) <= ECHO_WORDS and len(span) <= ECHO_CHARS:
                 return escape(span), ""
         return "", escape(cut(query, QUOTE_CHARS)[0])
 
     def bare_measure_id(self, text: str) -> str | None:
         """The measure id of a message that is only a measure number ("3.2", "3,2", "tiltak 2.1 a" → "2.1.A"), or
-        None."""
-        match = _MEASURE_NUMBER.match(text)
-        if not match:
-            return None
-        return canonical_measure_id(match.group(1).replace(",", "."))
+        None. A number without a point ("3") is not one: typed alone it is a button's number or a count."""
+        ids = measure_numbers(text)
+        return ids[0] if ids and len(ids) == 1 and "." in ids[0] else None
 
     def _hits_reply(self, header: str, hits: list[Hit], offset: int = 0, query: str | None = None) -> Reply:
         """One page of hits from `offset`, with buttons to read on; `query` (if any) lets "more" search again."""
@@ -292,6 +327,24 @@ class Assistant:
         return Answer(reply, True, hits[0].id if hits else None, tuple(hits))
 
     # -- browsing --------------------------------------------------------------------------------------
+    def measures(self, args: str) -> Reply:
+        """/tiltak: a measure (or an area) by its number as people type it, or several at once; what the command
+        expects when it is given no number."""
+        ids = list(dict.fromkeys(measure_numbers(args) or ()))
+        if not ids:
+            return Reply(texts.MEASURE_NOT_A_NUMBER.format(text=echo(args, 40)))
+        if len(ids) == 1:
+            return self.measure(ids[0])
+        found = [hit for hit in map(self._hit_for, ids) if hit]
+        measures = self.agreement.measures
+        missing = ", ".join(escape(item_id) for item_id in ids if self.agreement.find(item_id) is None)
+        lines = (
+            [texts.UNKNOWN_MEASURE.format(id=missing, first=measures[0].id, last=measures[-1].id)] if missing else []
+        )
+        if not found:
+            return Reply("\n".join(lines), (_CONTENTS_ROW,))
+        return self._hits_reply("\n".join([*lines, texts.ANSWER_HEADER_PLAIN]), found)
+
     def measure(self, raw_id: str) -> Reply:
         measure_id = canonical_measure_id(raw_id.strip())
         item = self.agreement.find(measure_id)
@@ -364,11 +417,12 @@ class Assistant:
         text = texts.HELP.format(commands="\n".join(lines))
         return Reply(text + texts.HELP_INLINE.format(username=escape(username)) if inline else text)
 
-    def milestones(self) -> Reply:
-        """/milepaeler: the desk's list, with a "Legg i kalender" button for each milestone with a date."""
+    def milestones(self, chat_id: int | None = None) -> Reply:
+        """/milepaeler: the desk's list, with a "Legg i kalender" button for each milestone with a date; in a chat
+        (`chat_id`) its footer fits the chat's subscriptions."""
         assert self.desk is not None
         now = self.clock()
-        listed = self.desk.list_reply(now)
+        listed = self.desk.list_reply(now, chat_id)
         rows = tuple(
             (Button(cut(texts.BUTTON_CALENDAR.format(title=m.title), 60)[0], callbacks.calendar(m.id)),)
             for m, _ in self.desk.dated(now)
@@ -445,6 +499,40 @@ class Assistant:
             texts.INLINE_AREA_DESCRIPTION.format(hashtag=area.hashtag, count=len(area.measures)),
             fit(area_full(area)),
         )
+
+
+def measure_numbers(text: str) -> list[str] | None:
+    """The measure (or area) numbers a message holds and nothing else, as the agreement numbers them ("3,2" and
+    "03.2" → "3.2", "2.1 a" → "2.1.A", "3." → "3"); None if it holds anything else."""
+    text = _NUMBERS_PREFIX.sub("", text.strip()).rstrip("?!").strip()
+    parts = [part for part in _NUMBERS_SEPARATOR.split(text) if part]
+    ids: list[str] = []
+    for part in parts:
+        if re.fullmatch(r"[a-bA-B]\.?", part) and ids and ids[-1][-1].isdigit():  # "2.1 a": the letter of 2.1
+            ids[-1] += "." + part[0].upper()
+            continue
+        match = _NUMBER.fullmatch(part)
+        if not match:
+            return None
+        number = ".".join(str(int(digits)) for digits in re.split(r"[.,]", match.group("parts")))
+        ids.append(number + ("." + match.group("letter").upper() if match.group("letter") else ""))
+    return ids or None
+
+
+def _whole_words(text: str, start: int, end: int) -> str:
+    """The words from `start` to `end` as typed, each whole up to the spaces around it, so markup around or inside
+    a word is said back as typed ("<b>sykkel</b>", "&amp;"), never cut in half; only sentence marks at its ends
+    are left out."""
+    first, last = start, end
+    while first > 0 and not text[first - 1].isspace():
+        first -= 1
+    while last < len(text) and not text[last].isspace():
+        last += 1
+    while first < start and text[first] in _SENTENCE_MARKS:
+        first += 1
+    while last > end and text[last - 1] in _SENTENCE_MARKS:
+        last -= 1
+    return text[first:last]
 
 
 def load_assistant(database: Database) -> Assistant:

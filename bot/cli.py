@@ -39,6 +39,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
 
 
+def positive(text: str) -> int:
+    """A whole number from 1, for argparse: anything else is a usage error (exit 2), not an empty report."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m bot", description="The partnership agreement bot.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -48,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", help="talk to the bot in the terminal, without Telegram")
     sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     stats = sub.add_parser("stats", help="most asked subjects and unanswered questions")
-    stats.add_argument("--limit", type=int, default=15, help="rows per list (default 15)")
+    stats.add_argument("--limit", type=positive, default=15, help="rows per list (default 15)")
     ics = sub.add_parser("ics", help="every dated milestone as an iCalendar file on stdout")
     ics.add_argument(
         "--chat",

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from bot import commands, texts
 from bot.assistant import Answer, Assistant
-from bot.intents import is_help, is_thanks
-from bot.render import Reply
+from bot.intents import is_help
+from bot.render import Reply, printable
 from bot.staff.desk import WEEKLY_OFF, WEEKLY_ON, StaffDesk
 from bot.storage import Actor
 
@@ -30,20 +30,23 @@ ASK_COMMANDS = (
 
 
 def parse_command(text: str, bot_username: str | None = None) -> tuple[str, str] | None:
-    """ "/sok@botnavn sykkel" → ("sok", "sykkel"); None for a message that is not a command, or (given our
-    username) one addressed to another bot."""
+    """ "/sok@botnavn sykkel" → ("sok", "sykkel"), the arguments without control characters; None for a
+    message that is not a command, or (given our username) one addressed to another bot."""
     match = _COMMAND.match(text.strip())
     if not match:
         return None
     target = match.group("bot")
     if bot_username and target and target.lower() != bot_username.lower():
         return None
-    return match.group("name").lower(), (match.group("args") or "").strip()
+    return match.group("name").lower(), printable(match.group("args") or "", keep_lines=True).strip()
 
 
-def command_reply(assistant: Assistant, name: str, args: str, username: str) -> tuple[Reply, Answer | None]:
-    """The reply to a command anyone may use; the `Answer` too when the command was a search (for the question
-    log). Milestone commands are the caller's: who may run them depends on the chat."""
+def command_reply(
+    assistant: Assistant, name: str, args: str, username: str, chat_id: int | None = None
+) -> tuple[Reply, Answer | None]:
+    """The reply to a command anyone may use, in the chat `chat_id` (None: no chat, as `ask`); the `Answer` too
+    when the command was a search (for the question log). Milestone commands are the caller's: who may run them
+    depends on the chat."""
     command = commands.resolve(name)
     args = args.strip()
     if command is commands.START:
@@ -56,13 +59,13 @@ def command_reply(assistant: Assistant, name: str, args: str, username: str) -> 
         answer = assistant.answer(args)
         return answer.reply, answer
     if command is commands.MEASURE:
-        return (assistant.measure(args) if args else Reply(texts.MEASURE_USAGE)), None
+        return (assistant.measures(args) if args else Reply(texts.MEASURE_USAGE)), None
     if command is commands.CONTENTS:
         return assistant.contents(), None
     if command is commands.ABOUT:
         return assistant.about(), None
     if command is commands.MILESTONES:
-        return assistant.milestones(), None
+        return assistant.milestones(chat_id), None
     if command is commands.CALENDAR:
         return Reply(texts.CALENDAR_TELEGRAM_ONLY), None
     if command in commands.STAFF_COMMANDS:
@@ -71,10 +74,8 @@ def command_reply(assistant: Assistant, name: str, args: str, username: str) -> 
 
 
 def text_reply(assistant: Assistant, text: str, username: str) -> tuple[Reply, Answer | None]:
-    """A plain message: thanks and "hjelp" get their replies, a measure number opens the measure, anything
-    else is a question (the `Answer` for the question log)."""
-    if is_thanks(text):
-        return Reply(texts.THANKS), None
+    """A plain message: "hjelp" gets the help, a measure number opens the measure, anything else goes to the
+    assistant (small talk gets its reply there; the `Answer` for the question log)."""
     if is_help(text):
         return assistant.help(username), None
     measure_id = assistant.bare_measure_id(text)
@@ -121,16 +122,17 @@ def respond_to_text(
     if parsed:
         name, args = parsed
         if command is not None and command in commands.MILESTONE_COMMANDS:
-            return assistant.desk.run(command.name, chat_id, args, assistant.clock())
+            # logged in the change log as Telegram's are, under the terminal admin
+            return assistant.desk.run(command.name, chat_id, args, assistant.clock(), Actor(TERMINAL_USER_ID, chat_id))
         if staff is not None and command is not None and command in commands.STAFF_COMMANDS:
             if command is commands.STATISTICS and args.strip().lower() in (*WEEKLY_ON, *WEEKLY_OFF):
                 return Reply(texts.STATS_WEEKLY_TELEGRAM_ONLY)  # the summary is a Telegram message on Mondays
             return staff.run(command.name, args, Actor(TERMINAL_USER_ID, chat_id), assistant.clock())
-        reply, answer = command_reply(assistant, name, args, username)
+        reply, answer = command_reply(assistant, name, args, username, chat_id)
         asked = args
     else:
         reply, answer = text_reply(assistant, text, username)
         asked = text
-    if log is not None and answer is not None and asked.strip():
-        log(asked.strip(), answer)
+    if log is not None and answer is not None and answer.question and asked.strip():
+        log(" ".join(printable(asked).split()), answer)
     return reply

@@ -9,6 +9,7 @@ gjøre med sykkelveiene?" is a question for the search.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import Enum
 
 from bot.search.analysis import term_key, tokenize
@@ -39,15 +40,85 @@ HELP_PHRASES = (("hva", "kan", "du"), ("kva", "kan", "du"), ("hvordan", "bruk"),
 GREETINGS = _keys("hei hallo heisann hoi halla heia morn morna hi hello hey yo god morgen dag kveld")
 
 
+# -- small talk: what a person says to the bot that is not a question -----------------------------------------
+class SmallTalk(Enum):
+    WRONG_ANSWER = "wrong_answer"
+    WHO_ARE_YOU = "who_are_you"
+    GOODBYE = "goodbye"
+    GREETING = "greeting"
+    THANKS = "thanks"
+
+
+@dataclass(frozen=True)
+class _Talk:
+    kind: SmallTalk
+    phrases: tuple[tuple[str, ...], ...]  # the message holds one of them (term keys, in a row)
+    words: frozenset[str]  # every word of the message is one of these (the phrases' words and the filler)
+
+
+def _talk(kind: SmallTalk, phrases: str, filler: str | frozenset[str]) -> _Talk:
+    """`phrases` separated by "|"; `filler` the words the message may hold besides them."""
+    keyed = tuple(tuple(_key_list(phrase)) for phrase in phrases.split("|"))
+    words = frozenset(key for phrase in keyed for key in phrase) | (
+        filler if isinstance(filler, frozenset) else _keys(filler)
+    )
+    return _Talk(kind, keyed, words)
+
+
+# In this order: the first that fits wins ("takk, men det var feil svar" is about the answer, not thanks).
+SMALL_TALK = (
+    _talk(
+        SmallTalk.WRONG_ANSWER,
+        "feil|galt|gale|ikke riktig|ikke rett|bommet|misforstått|ikke det jeg spurte om|ikke svar på",
+        "takk tusen men det dette var er ble svar svaret svarene du ga gav fikk jeg eg helt litt dessverre nok nei "
+        "hmm ok okei spørsmålet mitt",
+    ),
+    _talk(
+        SmallTalk.WHO_ARE_YOU,
+        "hvem er du|kven er du|hva er du|kva er du|hva heter du|kva heiter du|er du en bot|er du ein bot|"
+        "er du en robot|er du et menneske|hvem snakker jeg med|hvem er dette",
+        "hei hallo egentlig eigentleg da så og nå",
+    ),
+    _talk(
+        SmallTalk.GOODBYE,
+        "ha det|hade|hadet|adjø|farvel|bye|snakkes|god natt|ha en fin dag|ha en god dag",
+        "takk tusen og så bra da bare hei for nå no i dag helg godt",
+    ),
+    _talk(
+        SmallTalk.GREETING,
+        "hei|hallo|heisann|hoi|halla|heia|morn|morna|hi|hello|hey|yo|god morgen|god dag|god kveld|"
+        "god ettermiddag|takk for sist",
+        "du dere der alle sammen igjen boten bot og",
+    ),
+    _talk(SmallTalk.THANKS, "|".join(sorted(THANKS)), THANKS_FILLER),
+)
+
+
+def small_talk(text: str) -> SmallTalk | None:
+    """What a message of small talk is ("morn", "ha det", "takk for hjelpen!", "hvem er du?"); None for anything
+    with a word besides, which is a question."""
+    keys = _key_list(text)
+    for talk in SMALL_TALK:
+        if keys and all(key in talk.words for key in keys) and any(_in_a_row(keys, p) for p in talk.phrases):
+            return talk.kind
+    return None
+
+
+def _in_a_row(keys: list[str], phrase: tuple[str, ...]) -> bool:
+    return any(tuple(keys[i : i + len(phrase)]) == phrase for i in range(len(keys) - len(phrase) + 1))
+
+
 def is_thanks(text: str) -> bool:
     """ "takk", "tusen takk", "takk skal du ha", "takk for hjelpen!" """
-    keys = _key_list(text)
-    return bool(keys) and any(k in THANKS for k in keys) and all(k in THANKS or k in THANKS_FILLER for k in keys)
+    return small_talk(text) is SmallTalk.THANKS
 
 
 def is_help(text: str) -> bool:
-    """A bare "hjelp", "hjelp meg", "kan du hjelpe meg?", "hva kan du?", "hvordan bruker jeg deg?" """
+    """A bare "hjelp", "hjelp meg", "kan du hjelpe meg?", "hva kan du?", "hvordan bruker jeg deg?"; never small
+    talk ("takk for hjelpen")."""
     keys = _key_list(text)
+    if small_talk(text) is not None:
+        return False
     if not keys or not all(k in HELP or k in HELP_FILLER for k in keys):
         return False
     if any(k in HELP for k in keys):

@@ -14,6 +14,13 @@ MAX_MESSAGE = 4096  # Telegram's limit on a message's text, after entity parsing
 ANSWER_TEXT_LIMIT = 400  # a measure's text in an answer is cut here, with a button to read it all
 LIST_TEXT_LIMIT = 160  # in an area's list of measures
 ECHO_LIMIT = 80  # what someone typed, when a reply says it back
+# A terminal's escape sequences (CSI such as ESC[31m, OSC up to its end, or ESC and one character) and the
+# control characters (C0 but the line break, DEL, C1): what a person typed may hold them, a reply never does.
+_TERMINAL_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?"
+)
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -27,8 +34,23 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
+    """A message to send; its text never holds a control character, whatever was typed into it (a terminal
+    would beep or change colour, a chat would show odd boxes)."""
+
     html: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "html", printable(self.html, keep_lines=True))
+
+
+def printable(text: str, keep_lines: bool = False) -> str:
+    """The text without terminal escape sequences and control characters, each a space (`keep_lines`: line
+    breaks stay)."""
+    if not _ANY_CONTROL.search(text):
+        return text
+    text = _TERMINAL_SEQUENCE.sub(" ", text)
+    return (_CONTROL if keep_lines else _ANY_CONTROL).sub(" ", text)
 
 
 def escape(text: str) -> str:
@@ -64,8 +86,9 @@ def fit(lines: Sequence[str]) -> str:
 
 
 def echo(text: str, limit: int = ECHO_LIMIT) -> str:
-    """What someone typed, said back: on one line, cut to `limit` characters, escaped."""
-    return escape(cut(" ".join(text.split()), limit)[0])
+    """What someone typed, said back: on one line, without control characters, cut to `limit` characters,
+    escaped."""
+    return escape(cut(" ".join(printable(text).split()), limit)[0])
 
 
 # -- Telegram's length limit ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.knowledge import Area, Measure, load_agreement
 from bot.settings import load_settings
+from bot.staff.report import group_unanswered
 from bot.storage import open_database
 
 
@@ -26,7 +27,7 @@ def print_stats(limit: int) -> int:
             )
             print(f"  {row.count:5d}  {title}")
         print(f"\nUnanswered questions, at most {limit} (candidates for knowledge/synonyms.yaml):")
-        for row in database.unanswered(limit):
+        for row in group_unanswered(database.unanswered_between())[:limit]:  # grouped and shown as /statistikk does
             print(f"  {row.count:5d}  {row.label}")
     finally:
         database.close()

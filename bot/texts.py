@@ -59,6 +59,15 @@ ONLY_FILLER = (
 )
 GREETING = "Hei! " + ONLY_FILLER
 THANKS = "Bare hyggelig! Spør gjerne igjen når du lurer på noe i avtalen."
+GOODBYE = "Ha det bra! Spør gjerne igjen når du lurer på noe i avtalen."
+WRONG_ANSWER = (
+    "Beklager at svaret ikke traff. Prøv å spørre med andre ord eller med et tiltaksnummer, eller bla i avtalen."
+)
+WHO_AM_I = (
+    "Jeg er {bot_name}, en chatbot for partnerskapet mellom Indre Østfold regionråd (IØR) og Viken "
+    "fylkeskommune. Jeg svarer med partnerskapsavtalens egne ord og tiltaksnummer, og holder orden på "
+    "milepælene og påminnelsene. Skriv /hjelp for å se alt jeg kan."
+)
 ANSWER_MORE_FOR_IDS = "Flere treff:"
 NO_ANSWER = "Jeg finner ikke noe om <i>{query}</i> i partnerskapsavtalen."
 NO_ANSWER_QUESTION = "Du spør: <i>{question}</i>\nJeg finner ikke noe om dette i partnerskapsavtalen."
@@ -80,6 +89,10 @@ SNIPPET_CUT = "…"
 UNKNOWN_MEASURE = "Avtalen har ikke noe tiltak {id}. Tiltakene er nummerert {first}–{last}; se /innhold."
 UNKNOWN_AREA = "Avtalen har ikke noe innsatsområde {id}. Innsatsområdene er nummerert 1–{last}; se /innhold."
 MEASURE_USAGE = "Skriv nummeret på tiltaket, for eksempel <code>/tiltak 3.2</code>."
+MEASURE_NOT_A_NUMBER = (
+    "«{text}» er ikke et tiltaksnummer. Skriv nummeret på tiltaket, for eksempel <code>/tiltak 3.2</code>, "
+    "eller flere: <code>/tiltak 3.2 3.3</code>. Søk etter ord med <code>/sok</code>."
+)
 SEARCH_USAGE = "Skriv hva du vil søke etter, for eksempel <code>/sok sykkel</code>."
 UNKNOWN_COMMAND = "Den kommandoen kjenner jeg ikke. Skriv /hjelp for å se hva jeg kan."
 NOT_TEXT = "Jeg forstår bare tekst. Skriv et spørsmål om avtalen, for eksempel <i>buss</i>."
@@ -91,6 +104,9 @@ BUTTON_AREA = "Innsatsområde {id}"
 BUTTON_READ_ALL = "Les hele {id}"
 BUTTON_CONTENTS = "Innhold"
 BUTTON_SUGGESTION = "Søk på «{word}»"
+BUTTON_TYPED = (
+    "«{label}» er en knapp under et svar: trykk på den der. Eller skriv et nytt spørsmål, for eksempel <i>sykkel</i>."
+)
 
 INLINE_AREA_DESCRIPTION = "{hashtag} · {count} tiltak"
 
@@ -117,6 +133,7 @@ MILESTONE_WHEN = "{date}, om {days}"
 MILESTONE_TODAY = "{date}, i dag"
 MILESTONE_ID_HINT = "Navn i kommandoer: <code>{id}</code>"
 MILESTONES_FOOTER = "Få påminnelser i denne chatten med /abonner."
+MILESTONES_FOOTER_SUBSCRIBED = "Denne chatten får påminnelser: se dem med /varsler, slå dem av med /avslutt."
 WHEN_HEADER = "<b>Når?</b>"
 NO_DATE = "<b>Når?</b> Verken avtalen eller milepælene har en dato for dette."
 DAYS = ("{n} dag", "{n} dager")
@@ -194,7 +211,7 @@ STATS_USAGE = (
     "eller <code>/statistikk stopp</code>."
 )
 STATS_BAD_PERIOD = "Jeg forstår ikke «{text}» som en periode."
-STATS_BAD_DAYS = "Antall dager må være mellom 1 og {most}."
+STATS_BAD_DAYS = "Antall dager må være mellom 1 og {most}, eller et årstall som <code>2026</code>."
 STATS_FUTURE_YEAR = "{year} har ikke begynt ennå."
 STATS_OLD_YEAR = "Spørsmålsloggen går ikke så langt tilbake som {year}."
 STATS_HEADER_DAYS = "<b>Statistikk: siste {days} dager</b>"
@@ -206,7 +223,8 @@ STATS_TOTALS = "Spørsmål stilt: {total}\nBesvart: {answered} ({share} %)"
 STATS_NONE = "Ingen spørsmål i perioden."
 STATS_TOP_HEADER = "<b>Mest spurt om</b>"
 STATS_TOP_LINE = "• {label}: {count}"
-STATS_UNANSWERED_HEADER = "<b>Ubesvarte spørsmål</b> ({groups} ulike, {total} i alt) · side {page} av {pages}"
+STATS_UNANSWERED_HEADER = "<b>Ubesvarte spørsmål</b> ({groups} {different}, {total} i alt) · side {page} av {pages}"
+DIFFERENT = ("ulike", "ulikt")  # "2 ulike", "1 ulikt" (spørsmål): plural, then singular
 STATS_UNANSWERED_LINE = "• {count} × «{text}»"
 STATS_UNANSWERED_NONE = "Ingen ubesvarte spørsmål i perioden."
 STATS_TEACH_HINT = "Lær boten et ord som mangler med <code>/laer ord = ord i avtalen</code>."
@@ -241,7 +259,7 @@ TEACH_SHIPPED = "«{word}» står allerede i ordlisten som følger med boten, og
 TEACH_NOT_IN_AGREEMENT = "Høyre side må være ord fra avtalen, men {words} står ikke i den."
 TEACH_FINDS_NOTHING = "Med «{means}» finner søket fortsatt ingenting for «{word}»."
 TAUGHT = "Lært: «{word}» betyr nå «{means}», i alle chatter.\n«{word}» finner nå {finds}."
-TAUGHT_ANSWERS = "Det svarer nå på {count} tidligere ubesvarte spørsmål ({groups} ulike)."
+TAUGHT_ANSWERS = "Det svarer nå på {count} tidligere ubesvarte spørsmål ({groups} {different})."
 TAUGHT_ANSWERS_NONE = "Ingen tidligere ubesvarte spørsmål blir besvart av dette ennå."
 FINDS_MEASURE = "tiltak {id}"
 FINDS_AREA = "innsatsområde {id}"

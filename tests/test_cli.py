@@ -65,7 +65,8 @@ def test_ask_json_with_a_question_argument() -> None:
 
 
 def test_bad_usage_exits_2_with_a_short_message() -> None:
-    for args in (("frobnicate",), ("ask", "--nope"), ("stats", "--limit", "many")):
+    for args in (("frobnicate",), ("ask", "--nope"), ("stats", "--limit", "many"), ("stats", "--limit", "-1"),
+                 ("stats", "--limit", "0")):  # fmt: skip
         result = run(*args)
         assert result.returncode == 2, args
         assert "usage:" in result.stderr and "Traceback" not in result.stderr
@@ -406,3 +407,20 @@ def test_kalender_in_the_terminal_chat_writes_into_the_working_directory(tmp_pat
     assert event.start == datetime(2031, 10, 14, 9, 0, tzinfo=OSLO)
     assert list(event.walk("VALARM")) == []  # the terminal chat subscribes to nothing here
     assert "Filen har ingen varsler, fordi denne chatten ikke abonnerer" in result.stdout
+
+
+def test_only_questions_that_found_nothing_count_as_unanswered(tmp_path: Path) -> None:
+    """Greetings, thanks and a button's label typed get a pointer, not a search: neither /statistikk nor `stats`
+    counts them; both show a question as most often typed."""
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    typed = ["hei", "Flere treff", "/", "//", "Legevakt", "Legevakt", "legevakt", "sykkel", "/statistikk"]
+    chat = run("chat", stdin="".join(line + "\n" for line in typed), env={"DATABASE_URL": url})
+    assert chat.returncode == 0, chat.stderr
+    assert "Spørsmål stilt: 4\nBesvart: 1 (25 %)" in chat.stdout
+    assert "• 3 × «Legevakt»" in chat.stdout
+    for pointer in ("hei", "Flere treff", "/", "//"):
+        assert f"«{pointer}»" not in chat.stdout.split("Ubesvarte spørsmål")[1], pointer
+    stats = run("stats", env={"DATABASE_URL": url})
+    assert "Questions logged: 4 (1 answered, 3 unanswered)" in stats.stdout
+    unanswered = stats.stdout.split("Unanswered questions")[1].splitlines()[1:]
+    assert [line.split() for line in unanswered] == [["3", "Legevakt"]]

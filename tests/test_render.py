@@ -108,3 +108,11 @@ def test_marking_any_text_gives_valid_telegram_html(text: str, words: list[str])
     if text.strip():
         assert [e for e in telegram_html_errors(html_text) if "too long" not in e] == []
     assert plain(html_text) == text
+
+
+def test_a_reply_never_holds_a_control_character() -> None:
+    from bot.render import Reply, printable
+
+    assert Reply("a\x07b\x1b[31mc\x00d\x9b1me\nf").html == "a b c d e\nf"
+    assert printable("to\nlinjer\x1b]0;tittel\x07") == "to linjer "
+    assert echo("sykkel\x07\x1b[31m rød") == "sykkel rød"

@@ -201,3 +201,94 @@ def test_kalender_says_so_when_the_file_cannot_be_written(assistant: Assistant, 
     reply = chat.respond("/kalender")
     assert f"Fikk ikke skrevet kalenderfilen i {not_a_folder} (Not a directory). Ingen fil er laget." == reply
     database.close()
+
+
+# -- what a new user types: echoes, measure numbers, small talk ------------------------------------------------
+CONTROL = [chr(c) for c in (*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
+
+
+def test_echoes_say_the_words_as_typed_and_never_a_control_character(assistant: Assistant, tmp_path: Path) -> None:
+    """Markup around a word is said back whole (escaped for Telegram, so the terminal shows it as typed), never
+    half-stripped; control characters and a terminal's escape sequences never reach a reply."""
+    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+    said = {
+        "<b>sykkel</b>": "Dette sier avtalen om <b>sykkel</b>:",
+        "<script>alert(1)</script>": "Jeg finner ikke noe om <script>alert(1)</script> i",
+        "[lenke](http://evil)": "Jeg finner ikke noe om [lenke](http://evil) i",
+        "&amp; &lt;": "Jeg finner ikke noe om &amp; &lt; i",
+        "sykkel\x07\x1b[31m rød": "Dette sier avtalen om sykkel rød:",
+        "tog\x00buss": "Dette sier avtalen om tog buss:",
+        "hva sier avtalen om «sykkel»?": "Dette sier avtalen om sykkel:",
+        "/tiltak 9.9\x1b[2J": "Avtalen har ikke noe tiltak 9.9",
+        "/settdato yrkesmesse 14.13.2027\x07": "Datoen «14.13.2027» finnes ikke.",
+    }
+    for typed, expected in said.items():
+        reply = chat.respond(typed)
+        assert expected in reply, (typed, reply)
+        assert not any(c in reply for c in CONTROL), (typed, reply)
+    database.close()
+
+
+def test_tiltak_reads_numbers_as_the_bare_form_does(assistant: Assistant, tmp_path: Path) -> None:
+    """/tiltak takes a measure number as typed anywhere else (a decimal comma, a leading zero, a full stop after
+    it), several at once, and says what it expects when given no number."""
+    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+    for typed in ("/tiltak 3,2", "/tiltak 03.2", "/tiltak 3.2.", "3,2", "03.2", "tiltak 3.2?"):
+        assert chat.respond(typed).startswith("Tiltak 3.2 · Samferdsel og mobilitet"), typed
+    both = chat.respond("/tiltak 3.2 3.3")
+    assert "Tiltak 3.2 · " in both and "Tiltak 3.3 · " in both and "Avtalen har ikke" not in both
+    assert "Tiltak 3.2 · " in chat.respond("/tiltak 3.2 og 3.3")
+    assert chat.respond("/tiltak 3.").startswith("Innsatsområde 3: Samferdsel og mobilitet")
+    unknown = chat.respond("/tiltak 9.9.")
+    assert unknown.startswith("Avtalen har ikke noe tiltak 9.9. Tiltakene") and ".." not in unknown
+    partly = chat.respond("/tiltak 3.2, 9.9")
+    assert partly.startswith("Avtalen har ikke noe tiltak 9.9. ") and "Tiltak 3.2 · " in partly
+    refused = chat.respond("/tiltak abc")
+    assert "«abc» er ikke et tiltaksnummer" in refused and "/tiltak 3.2" in refused
+    assert "Avtalen har ikke noe tiltak abc" not in refused
+    database.close()
+
+
+def test_milestone_edits_in_the_terminal_are_in_the_change_log(assistant: Assistant, tmp_path: Path) -> None:
+    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+    assert "Ingen endringer er gjort ennå." in chat.respond("/endringer")
+    chat.respond("/settdato yrkesmesse 14.10.2027 kl. 10.00")
+    chat.respond("/nymilepael karrieredag 1.7 Karrieredag for ungdomsskolene")
+    chat.respond("/endrenavn karrieredag Karrieredagen")
+    chat.respond("/fjernmilepael karrieredag")
+    changes = chat.respond("/endringer")
+    for action in ("/settdato yrkesmesse", "/nymilepael karrieredag", "/endrenavn karrieredag", "/fjernmilepael"):
+        assert action in changes, action
+    assert changes.count("bruker 0 i chat 0") == 4 and "Ingen endringer" not in changes
+    database.close()
+
+
+def test_small_talk_gets_its_own_reply_never_a_search(assistant: Assistant, tmp_path: Path) -> None:
+    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+    said = {
+        "morn": "Hei! Skriv hva du vil vite",
+        "God morgen!": "Hei! Skriv hva du vil vite",
+        "takk for sist": "Hei! Skriv hva du vil vite",
+        "ha det": "Ha det bra!",
+        "takk": "Bare hyggelig!",
+        "/sok takk": "Bare hyggelig!",
+        "tusen takk for hjelpen": "Bare hyggelig!",
+        "takk, men det var feil svar": "Beklager at svaret ikke traff.",
+        "hvem er du?": "Jeg er Partnerskapsboten, en chatbot for partnerskapet",
+    }
+    for typed, expected in said.items():
+        reply = chat.respond(typed)
+        assert reply.startswith(expected), (typed, reply)
+        assert "finner ikke noe" not in reply and "Dette sier avtalen" not in reply, typed
+    assert "Dette sier avtalen om" in chat.respond("takk, men hva med sykkel?")  # a question after thanks
+    assert database.question_count() == (1, 1)  # small talk is not a question
+    database.close()
+
+
+def test_milestones_footer_fits_the_subscription(assistant: Assistant, tmp_path: Path) -> None:
+    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+    assert chat.respond("/milepaeler").endswith("Få påminnelser i denne chatten med /abonner.")
+    chat.respond("/abonner")
+    subscribed = chat.respond("/milepaeler")
+    assert "se dem med /varsler, slå dem av med /avslutt." in subscribed and "med /abonner" not in subscribed
+    database.close()

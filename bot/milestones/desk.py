@@ -154,8 +154,9 @@ class MilestoneDesk:
             lines.append(texts.MILESTONE_PLACE.format(place=escape(milestone.place)))
         return lines
 
-    def list_reply(self, now: datetime) -> Reply:
-        """/milepaeler: the next ones first, those without a date last."""
+    def list_reply(self, now: datetime, chat_id: int | None = None) -> Reply:
+        """/milepaeler: the next ones first, those without a date last; the footer says how to get reminders, or,
+        in a chat (`chat_id`) that gets them, how to see or stop them."""
         milestones = self.current()
         if not milestones:
             return Reply(texts.MILESTONES_NONE)
@@ -166,7 +167,8 @@ class MilestoneDesk:
             lines.append("")
             lines += self._lines(milestone, now)
             lines.append(texts.MILESTONE_ID_HINT.format(id=escape(milestone.id)))
-        lines += ["", texts.MILESTONES_FOOTER]
+        subscribed = chat_id is not None and bool(self.database.subscriptions(chat_id))
+        lines += ["", texts.MILESTONES_FOOTER_SUBSCRIBED if subscribed else texts.MILESTONES_FOOTER]
         return Reply("\n".join(lines))
 
     def when_lines(self, measure_ids: list[str], now: datetime, named: tuple[Milestone, ...] = ()) -> list[str]:

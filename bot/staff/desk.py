@@ -171,7 +171,7 @@ class StaffDesk:
                 groups += 1
         if not count:
             return texts.TAUGHT_ANSWERS_NONE
-        return texts.TAUGHT_ANSWERS.format(count=count, groups=groups)
+        return texts.TAUGHT_ANSWERS.format(count=count, groups=groups, different=texts.DIFFERENT[groups == 1])
 
     def forget(self, args: str, actor: Actor, now: datetime) -> Reply:
         if not args.strip():

@@ -20,6 +20,7 @@ from bot.storage import Database, QuestionStat
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
 FIRST_YEAR = 2020
+YEARS_FROM = 1900  # a four-digit number from here is a year ("2026"), below a number of days ("1000")
 PAGE_SIZE = 10  # unanswered questions a page
 TOP_SUBJECTS = 5
 QUESTION_TEXT_LIMIT = 150
@@ -68,14 +69,14 @@ def parse_period(args: str, now: datetime) -> Period:
     today = now.astimezone(OSLO).date()
     if not text:
         return last_days(DEFAULT_DAYS, today)
-    if re.fullmatch(r"\d{4}", text):
+    if re.fullmatch(r"\d{4}", text) and int(text) >= YEARS_FROM:
         year = int(text)
         if year > today.year:
             raise PeriodError(texts.STATS_FUTURE_YEAR.format(year=year))
         if year < FIRST_YEAR:
             raise PeriodError(texts.STATS_OLD_YEAR.format(year=year))
         return Period("y", date(year, 1, 1), date(year + 1, 1, 1))
-    if re.fullmatch(r"\d{1,4}", text):
+    if re.fullmatch(r"\d+", text):  # however many: the reply says the range
         days = int(text)
         if not 1 <= days <= MAX_DAYS:
             raise PeriodError(texts.STATS_BAD_DAYS.format(most=MAX_DAYS))
@@ -149,7 +150,11 @@ def report(agreement: Agreement, database: Database, period: Period, page: int =
         page = min(max(page, 0), pages - 1)
         lines.append(
             texts.STATS_UNANSWERED_HEADER.format(
-                groups=len(unanswered), total=sum(row.count for row in unanswered), page=page + 1, pages=pages
+                groups=len(unanswered),
+                different=texts.DIFFERENT[len(unanswered) == 1],
+                total=sum(row.count for row in unanswered),
+                page=page + 1,
+                pages=pages,
             )
         )
         for row in unanswered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:

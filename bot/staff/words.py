@@ -68,7 +68,7 @@ def parse_lesson(args: str, lexicon: Lexicon) -> Lesson:
     keys = content_keys(word, lexicon)
     if not keys:
         raise TeachingError(texts.TEACH_ONLY_FILLER.format(text=escape(word)))
-    if len(keys) > MAX_WORDS:
+    if len(word.split()) > MAX_WORDS:  # as typed: a filler word among them ("a b c d") counts too
         raise TeachingError(texts.TEACH_TOO_MANY_WORDS.format(most=MAX_WORDS))
     means: list[str] = []
     for token in tokenize(meaning.replace(",", " ")):

@@ -31,7 +31,7 @@ from bot import callbacks, commands, texts
 from bot.assistant import Answer
 from bot.conversation import command_reply, parse_command, text_reply
 from bot.milestones.desk import CalendarFile
-from bot.render import Reply, first_page, pages
+from bot.render import Reply, first_page, pages, printable
 from bot.settings import Settings
 from bot.storage import USER_PATIENCE, Actor, DatabaseUnavailable
 from bot.telegram_adapter.context import BotContext
@@ -111,9 +111,10 @@ async def send_calendar(
 
 def log_question(context: BotContext, answer: Answer | None, text: str, chat_type: str) -> None:
     """Keep the question for `stats` without who asked it; written behind the reply, so it never delays one."""
-    if answer is None or not text.strip():
+    text = " ".join(printable(text).split())  # as the answer read it: no control characters in the statistics
+    if answer is None or not answer.question or not text:  # a greeting or a pointer is not a question
         return
-    context.question_log.add(text.strip(), answer.answered, answer.top_id, chat_type)
+    context.question_log.add(text, answer.answered, answer.top_id, chat_type)
 
 
 async def off_loop(context: BotContext, call: Callable[[], T]) -> T:
@@ -153,7 +154,9 @@ async def on_command(update: Update, context: BotContext) -> None:
         return
     run = searching if commands.resolve(name) is commands.SEARCH else off_loop
     try:
-        reply, answer = await run(context, lambda: command_reply(context.assistant, name, args, context.bot.username))
+        reply, answer = await run(
+            context, lambda: command_reply(context.assistant, name, args, context.bot.username, message.chat.id)
+        )
     except DatabaseUnavailable as error:
         logger.warning("command /%s: %s", name, error)
         await send(message, Reply(texts.DATABASE_NOT_READ), quote=group)

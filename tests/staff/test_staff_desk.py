@@ -109,6 +109,7 @@ def test_taught_words_survive_a_restart_and_forgetting_removes_them(
         ("sykkelen = transportformer", "står allerede i avtalen"),
         ("skysstasjon = transportformer", "står allerede i ordlisten som følger med boten, og betyr «kollektivterminaler»"),
         ("el sparkesykkel utleie bysykkel = transportformer", "høyst 3 ord"),
+        ("a b c d = transportformer", "høyst 3 ord"),  # "a" and "b" are filler, but typed: four words
     ],
 )  # fmt: skip
 def test_refusals_explain_and_store_nothing(staff: StaffDesk, database: Database, args: str, says: str) -> None:
@@ -148,12 +149,15 @@ def test_periods_parse_and_bad_input_is_explained() -> None:
         "d", NOW.date() - timedelta(days=29), NOW.date() + timedelta(days=1)
     )
     assert report.parse_period(" 7 ", NOW).start == NOW.date() - timedelta(days=6)
+    assert report.parse_period("1000", NOW).start == NOW.date() - timedelta(days=999)  # days, not a year
     assert report.parse_period("2026", NOW) == report.Period(
         "y", datetime(2026, 1, 1).date(), datetime(2027, 1, 1).date()
     )
     for bad, says in (
         ("2027", "har ikke begynt"),
-        ("0", "mellom 1 og"),
+        ("0", "mellom 1 og 3660"),
+        ("100000", "mellom 1 og 3660"),
+        ("00000000000000000000000000000000000000000000000000000000000000000000000000000000", "mellom 1 og 3660"),
         ("sju", "forstår ikke «sju»"),
         ("1999", "går ikke så langt tilbake"),
         ("7 dager", "forstår ikke"),
@@ -235,3 +239,9 @@ def test_the_change_list_fits_a_message(staff: StaffDesk, database: Database) ->
         staff.forget(f"ord{number:02d}", ADMIN, NOW)
     html = staff.changes().html
     assert len(html) <= MAX_MESSAGE and "/glem ord39" in html
+
+
+def test_one_unanswered_question_is_one_ulikt(staff: StaffDesk, database: Database) -> None:
+    log(database, "barnehageplass", False, NOW - timedelta(days=2))
+    log(database, "Barnehageplass", False, NOW - timedelta(days=1))
+    assert "(1 ulikt, 2 i alt)" in staff.statistics("", ADMIN, NOW).html

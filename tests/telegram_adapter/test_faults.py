@@ -97,7 +97,7 @@ async def test_asking_for_the_dates_of_thirty_milestones_shows_them_all(bot: Run
 @pytest.mark.parametrize(
     ("command", "said"),
     [("/abonner ", "ingen milepæl"), ("/settdato yrkesmesse 1.1.2030 ", "forstår ikke datoen"),
-     ("/tiltak 9", "ikke noe tiltak"), ("/nymilepael ny 1.7", "")],
+     ("/tiltak 9", "ikke et tiltaksnummer"), ("/nymilepael ny 1.7", "")],
 )  # fmt: skip
 async def test_a_4000_character_argument_is_not_echoed_whole(bot: RunningBot, command: str, said: str) -> None:
     text = (command + "x" * 4000)[:4000]

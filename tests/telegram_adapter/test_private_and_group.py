@@ -35,10 +35,13 @@ async def test_measure_command_and_bare_number(running: RunningBot) -> None:
 
 
 async def test_no_result_says_so(running: RunningBot) -> None:
+    for pointer in ("hei", "Flere treff", "/", "//"):  # pointers, not questions: never in the question log
+        assert "finner ikke noe" not in (await running.telegram.ask(PRIVATE, pointer))["text"], pointer
     reply = await running.telegram.ask(PRIVATE, "barnehageplass")
     assert "finner ikke noe om" in reply["text"] and buttons(reply) == ["c"]
     await running.telegram.wait_for(lambda: running.database.unanswered(5))
     assert running.database.unanswered(5)[0].label == "barnehageplass"
+    assert running.database.question_count() == (1, 0)  # logged in order: the pointers before it were not
 
 
 async def test_start_help_contents_about_and_deep_link(running: RunningBot) -> None:
@@ -151,3 +154,14 @@ async def test_group_aliases_thanks_and_other_bots(running: RunningBot) -> None:
     assert "Tiltak 3.4" in reply["text"]
     await running.idle()
     assert len(telegram.sent(GROUP)) == 3, [c.params["text"][:40] for c in telegram.sent(GROUP)]
+
+
+async def test_milestones_footer_fits_the_chats_subscription(running: RunningBot) -> None:
+    """/milepaeler offers /abonner to a chat without reminders, and to one that has them says how to see or stop
+    them."""
+    before = (await running.telegram.ask(PRIVATE, "/milepaeler"))["text"]
+    assert "Få påminnelser i denne chatten med /abonner." in before and "/varsler" not in before
+    assert "påminnelser" in (await running.telegram.ask(PRIVATE, "/abonner"))["text"]
+    after = (await running.telegram.ask(PRIVATE, "/milepaeler"))["text"]
+    assert "se dem med /varsler, slå dem av med /avslutt" in after and "med /abonner" not in after
+    assert "slå dem av" not in (await running.telegram.ask(PRIVATE + 1, "/milepaeler"))["text"]  # another chat

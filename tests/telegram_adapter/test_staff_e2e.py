@@ -135,7 +135,7 @@ async def test_a_taught_word_is_found_in_every_chat_at_once_and_after_a_restart(
         elapsed = time.perf_counter() - started
         print(f"\n/laer → the word found in another chat, end to end, no restart: {1000 * elapsed:.0f} ms")
         assert "«sparkesykkel» finner nå tiltak 3.3" in taught
-        assert "svarer nå på 1 tidligere ubesvarte spørsmål (1 ulike)" in taught
+        assert "svarer nå på 1 tidligere ubesvarte spørsmål (1 ulikt)" in taught
         assert "Tiltak 3.3" in answered
         assert "Tiltak 3.3" in await say(telegram, -5005, "/sok sparkesykkel", ASKER)  # a group too
 
