@@ -53,27 +53,27 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -6.296,
-    "best_coverage": 1.067,
-    "brevity": 4.072,
-    "context": -7.92,
-    "coverage": 10.182,
-    "margin": -2.77,
-    "missing_rare": -2.917,
-    "partial": -4.319,
-    "similarity": 10.129,
-    "subject_found": -2.341,
-    "uncovered": -11.496,
+    "bias": -6.19,
+    "best_coverage": 0.925,
+    "brevity": 4.203,
+    "context": -7.865,
+    "coverage": 9.978,
+    "margin": -3.17,
+    "missing_rare": -3.019,
+    "partial": -4.102,
+    "similarity": 10.331,
+    "subject_found": -2.14,
+    "uncovered": -11.328,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -2.8,
-    "best_coverage": 0.019,
-    "context": -4.843,
-    "coverage": 9.171,
-    "missing_rare": -3.817,
-    "partial": -5.219,
-    "subject_found": -2.158,
-    "uncovered": -8.416,
+    "bias": -2.706,
+    "best_coverage": -0.065,
+    "context": -4.74,
+    "coverage": 9.063,
+    "missing_rare": -3.885,
+    "partial": -5.1,
+    "subject_found": -2.085,
+    "uncovered": -8.353,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
 

@@ -20,10 +20,10 @@ FLOORS = {"hit3": 0.95, "mrr": 0.90, "abstain": 0.95}
 # sets were tuned on; the frozen sets never were (nobody reads them: only their overall figures are looked at).
 REACHED = {
     "questions_calibration.yaml": {"hit3": 0.954, "mrr": 0.896, "abstain": 0.971},
-    "questions_calibration2.yaml": {"hit3": 0.942, "mrr": 0.872, "abstain": 0.98},
-    "questions_calibration3.yaml": {"hit3": 0.883, "mrr": 0.83, "abstain": 0.95},
+    "questions_calibration2.yaml": {"hit3": 0.942, "mrr": 0.872, "abstain": 0.99},
+    "questions_calibration3.yaml": {"hit3": 0.908, "mrr": 0.849, "abstain": 0.95},
     "questions_frozen.yaml": {"hit3": 0.914, "mrr": 0.875, "abstain": 0.929},
-    "questions_frozen2.yaml": {"hit3": 0.917, "mrr": 0.869, "abstain": 0.94},
+    "questions_frozen2.yaml": {"hit3": 0.917, "mrr": 0.869, "abstain": 0.96},
 }
 
 
