@@ -37,7 +37,8 @@ HELP_FILLER = _keys(
     "om kan jeg eg er finnes fins de dei som the bot boten"
 )
 HELP_PHRASES = (("hva", "kan", "du"), ("kva", "kan", "du"), ("hvordan", "bruk"), ("korleis", "bruk"))
-GREETINGS = _keys("hei hallo heisann hoi halla heia morn morna hi hello hey yo god morgen dag kveld")
+GREETING_WORDS = "hei hallo heisann hoi halla heia morn morna hi hello hey yo"
+GREETINGS = _keys(GREETING_WORDS + " god morgen dag kveld")  # a greeting anywhere in a message without a subject
 
 
 # -- small talk: what a person says to the bot that is not a question -----------------------------------------
@@ -86,8 +87,7 @@ SMALL_TALK = (
     ),
     _talk(
         SmallTalk.GREETING,
-        "hei|hallo|heisann|hoi|halla|heia|morn|morna|hi|hello|hey|yo|god morgen|god dag|god kveld|"
-        "god ettermiddag|takk for sist",
+        "|".join([*GREETING_WORDS.split(), "god morgen", "god dag", "god kveld", "god ettermiddag", "takk for sist"]),
         "du dere der alle sammen igjen boten bot og",
     ),
     _talk(SmallTalk.THANKS, "|".join(sorted(THANKS)), THANKS_FILLER),
@@ -106,11 +106,6 @@ def small_talk(text: str) -> SmallTalk | None:
 
 def _in_a_row(keys: list[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(keys[i : i + len(phrase)]) == phrase for i in range(len(keys) - len(phrase) + 1))
-
-
-def is_thanks(text: str) -> bool:
-    """ "takk", "tusen takk", "takk skal du ha", "takk for hjelpen!" """
-    return small_talk(text) is SmallTalk.THANKS
 
 
 def is_help(text: str) -> bool:
@@ -179,7 +174,7 @@ PARTS = _keys("generell generelle spesiell spesielle deler delene del delen best
 WHAT = _keys("hva kva handler handlar om innhold innholdet inneholder inneheld fortell forklar sier seier")
 AREAS = _keys(
     "innsatsområde innsatsområder innsatsområdene innsatsområda innsatsområdane område områder områdene områda "
-    "tiltak tiltakene tiltaka tiltaka satsingsområder satsingsområdene satsingsområda temaer temaene tema"
+    "tiltak tiltakene tiltaka satsingsområder satsingsområdene satsingsområda temaer temaene tema"
 )
 COUNT = _keys("mange antall tal talet oversikt liste")
 
