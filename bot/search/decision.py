@@ -29,6 +29,7 @@ class Evidence:
     context: float = 0.0  # lexical: share of the weight found only as a place, a party or a body
     partial: float = 0.0  # lexical: share of the weight in compounds found only by some of their parts
     brevity: float = 0.0  # 1 / the number of content words: a bare word embeds far from any whole part
+    asks_fact: bool = False  # the question asks for a figure, price, time or procedure, not what the agreement says
 
     def features(self) -> dict[str, float]:
         """The model's inputs, scaled to roughly 0–1 (a cosine spans only 0.78–0.92 here)."""
@@ -40,6 +41,7 @@ class Evidence:
             "uncovered": self.uncovered,
             "context": self.context,
             "partial": self.partial,
+            "asks_fact": float(self.asks_fact),
         }
         if self.semantic:
             found["brevity"] = self.brevity
@@ -53,27 +55,29 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -6.19,
-    "best_coverage": 0.925,
-    "brevity": 4.203,
-    "context": -7.865,
-    "coverage": 9.978,
-    "margin": -3.17,
-    "missing_rare": -3.019,
-    "partial": -4.102,
-    "similarity": 10.331,
-    "subject_found": -2.14,
-    "uncovered": -11.328,
+    "bias": -6.107,
+    "asks_fact": -10.173,
+    "best_coverage": -0.003,
+    "brevity": 4.445,
+    "context": -7.725,
+    "coverage": 9.76,
+    "margin": -4.282,
+    "missing_rare": -1.001,
+    "partial": -4.656,
+    "similarity": 10.081,
+    "subject_found": -1.703,
+    "uncovered": -11.221,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -2.706,
-    "best_coverage": -0.065,
-    "context": -4.74,
-    "coverage": 9.063,
-    "missing_rare": -3.885,
-    "partial": -5.1,
-    "subject_found": -2.085,
-    "uncovered": -8.353,
+    "bias": -2.801,
+    "asks_fact": -9.675,
+    "best_coverage": -0.599,
+    "context": -5.108,
+    "coverage": 8.848,
+    "missing_rare": -2.396,
+    "partial": -4.071,
+    "subject_found": -1.44,
+    "uncovered": -8.669,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
 

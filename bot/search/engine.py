@@ -34,7 +34,7 @@ from bot.search.analysis import (
 )
 from bot.search.compounds import CompoundSplitter
 from bot.search.decision import Evidence, decide
-from bot.search.lexicon import Lexicon, Name, Uncovered, UncoveredWord
+from bot.search.lexicon import MAX_FORM_WORDS, Lexicon, Name, Uncovered, UncoveredWord
 from bot.search.semantic import Embedder, SemanticLayer
 
 Kind = Literal["section", "area", "measure"]
@@ -201,7 +201,11 @@ class SearchIndex:
         self._stop_phrases = {tuple(term_key(word) for word in phrase) for phrase in lexicon.stop_phrases}
         self._uncovered_keys, self._uncovered_phrases = self._add_uncovered(lexicon.uncovered.subjects)
         self._context_keys = self._broad_keys(lexicon.uncovered, lexicon.names)
-        self._semantic = SemanticLayer([d.source.own for d in self._documents], embedder) if embedder else None
+        self._asks_for = set(lexicon.uncovered.asks_for)
+        self._about_agreement = set(lexicon.uncovered.about_agreement)
+        self._name_passages = self._name_texts(lexicon.names)
+        texts = [d.source.own for d in self._documents] + [text for text, _ in self._name_passages]
+        self._semantic = SemanticLayer(texts, embedder) if embedder else None
 
     @property
     def semantic(self) -> bool:
@@ -237,6 +241,16 @@ class SearchIndex:
                     )
             keys.append(key)
         return keys
+
+    def _name_texts(self, names: Sequence[Name]) -> list[tuple[str, list[int]]]:
+        """A passage per name and the parts it stands in: "multisporthall: idrettshall, flerbrukshall, …" meets
+        "the big hall for many sports" where the measure's whole text, about much else, is too far from it."""
+        found = []
+        for entry, key in zip(names, self._name_keys, strict=True):
+            documents = sorted(self._postings.get(key, {}))
+            if documents:
+                found.append((f"{entry.name}: {', '.join(entry.said)}", documents))
+        return found
 
     def _add_uncovered(self, subjects: Sequence[UncoveredWord]) -> tuple[set[str], set[tuple[str, ...]]]:
         """The keys of subjects the agreement does not cover; one the agreement or the synonym list has is
@@ -563,7 +577,11 @@ class SearchIndex:
         semantic: dict[int, float] = {}
         top = second = 0.0
         if similarities is not None:
-            semantic = {index: float(value) for index, value in enumerate(similarities)}
+            count = len(self._documents)
+            semantic = {index: float(value) for index, value in enumerate(similarities[:count])}
+            for (_, documents), value in zip(self._name_passages, similarities[count:], strict=True):
+                for index in documents if words > 1 else ():  # a bare word is near any list of words
+                    semantic[index] = max(semantic[index], float(value))
             ordered = sorted(semantic.values(), reverse=True)
             top, second = ordered[0], ordered[1] if len(ordered) > 1 else ordered[0]
         evidence = Evidence(
@@ -575,12 +593,20 @@ class SearchIndex:
             context=lexical.context,
             partial=lexical.partial,
             brevity=1.0 / max(1, words),
+            asks_fact=self._asks_fact(query),
             best_coverage=lexical.coverage[lexical_order[0]] if lexical_order else 0.0,
             similarity=top,
             margin=top - second,
             semantic=similarities is not None,
         )
         return evidence, semantic
+
+    def _asks_fact(self, query: str) -> bool:
+        """Whether the question asks for a figure, a price, a time or a procedure (`asks_for`), which the
+        agreement never holds, and not what the agreement says about it (`about_agreement`)."""
+        words = [fold(token.surface) for token in tokenize(query)]
+        spans = {tuple(words[start : start + n]) for n in range(1, MAX_FORM_WORDS + 1) for start in range(len(words))}
+        return bool(spans & self._asks_for) and not spans & self._about_agreement
 
     def _ranked(self, query: str, concepts: list[_Concept]) -> list[Hit]:
         """The decision, then the order: lexical coverage and semantic similarity fused by reciprocal rank."""

@@ -19,6 +19,7 @@ SYNONYMS_FILE = KNOWLEDGE_DIR / "synonyms.yaml"
 NAMES_FILE = KNOWLEDGE_DIR / "names.yaml"
 UNCOVERED_FILE = KNOWLEDGE_DIR / "uncovered.yaml"
 MAX_UNCOVERED_WORDS = 3
+MAX_FORM_WORDS = 4  # the longest question form (`asks_for`) or reference to the agreement (`about_agreement`)
 NAME_KINDS = ("organisation", "place", "programme", "abbreviation")
 MAX_NAME_WORDS = 6  # the longest phrase the search matches as one name
 
@@ -54,10 +55,13 @@ class UncoveredWord:
 
 @dataclass(frozen=True)
 class Uncovered:
-    """Subjects the agreement does not cover, and the words that only say where or who (context)."""
+    """Subjects the agreement does not cover, the words that only say where or who (context), and the forms
+    of question that ask for what it never holds (figures, prices, times, procedures), folded as `fold`."""
 
     subjects: tuple[UncoveredWord, ...] = ()
     context: tuple[str, ...] = ()
+    asks_for: tuple[tuple[str, ...], ...] = ()
+    about_agreement: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,23 @@ def load_uncovered(path: Path = UNCOVERED_FILE) -> Uncovered:
             words.append(UncoveredWord(squashed, subject, words_node.line, field, path))
     context_node = root.optional("context")
     context = tuple(_squash(word) for word in context_node.texts()) if context_node else ()
-    return Uncovered(tuple(words), context)
+    return Uncovered(tuple(words), context, _phrases(root, "asks_for"), _phrases(root, "about_agreement"))
+
+
+def _phrases(root: datafile.Node, key: str) -> tuple[tuple[str, ...], ...]:
+    """An optional list of short phrases, each as its folded words."""
+    node = root.optional(key)
+    if node is None:
+        return ()
+    phrases = []
+    for position, text in enumerate(node.texts()):
+        words = tuple(fold(word) for word in _squash(text).split())
+        if not words or len(words) > MAX_FORM_WORDS:
+            raise datafile.DataFileError(
+                node.path, node.line, f"{node.field}[{position}]", f"1 to {MAX_FORM_WORDS} words, not {len(words)}"
+            )
+        phrases.append(words)
+    return tuple(phrases)
 
 
 def load_names(path: Path = NAMES_FILE) -> tuple[Name, ...]:

@@ -30,9 +30,10 @@ FIT_SETS = [
     "questions_calibration.yaml",
     "questions_calibration2.yaml",
     "questions_calibration3.yaml",
+    "questions_calibration4.yaml",
     "questions_extra.yaml",
 ]
-HELD_OUT_SETS = FIT_SETS[:3]  # written separately, each a fair test of a fit on the others
+HELD_OUT_SETS = FIT_SETS[:4]  # written separately, each a fair test of a fit on the others
 WITHOUT = set(sys.argv[sys.argv.index("--without") + 1].split(",")) if "--without" in sys.argv else set()
 OFF_TOPIC_WEIGHT = float(sys.argv[sys.argv.index("--off-weight") + 1]) if "--off-weight" in sys.argv else 2.5
 L2 = 0.01

