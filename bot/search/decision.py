@@ -55,18 +55,18 @@ SIMILARITY_SCALE = 10.0
 
 # Fitted weights (tests/search/calibrate.py); "bias" is the intercept. With the semantic layer, and without.
 WEIGHTS_SEMANTIC: dict[str, float] = {
-    "bias": -6.107,
-    "asks_fact": -10.173,
-    "best_coverage": -0.003,
-    "brevity": 4.445,
-    "context": -7.725,
-    "coverage": 9.76,
-    "margin": -4.282,
-    "missing_rare": -1.001,
-    "partial": -4.656,
-    "similarity": 10.081,
-    "subject_found": -1.703,
-    "uncovered": -11.221,
+    "bias": -6.073,
+    "asks_fact": -10.19,
+    "best_coverage": -0.125,
+    "brevity": 4.406,
+    "context": -7.67,
+    "coverage": 9.816,
+    "margin": -4.192,
+    "missing_rare": -1.011,
+    "partial": -4.554,
+    "similarity": 10.036,
+    "subject_found": -1.673,
+    "uncovered": -11.58,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
     "bias": -2.801,

@@ -27,6 +27,7 @@ from bot.search.analysis import (
     base_forms,
     bokmal_forms,
     fold,
+    normalise,
     strip_derivation,
     term_key,
     tokenize,
@@ -62,6 +63,7 @@ KIND_PRIOR: dict[Kind, float] = {"section": 0.9, "area": 1.0, "measure": 1.0}
 RARE_ZIPF = 3.5  # at or below: a full unknown word
 COMMON_ZIPF = 5.0  # at or above: weighs only FILLER_SHARE of one
 FILLER_SHARE = 0.0
+_PUNCTUATION = ".,;:!?«»\"'()[]…"
 SHORT_WORD = 3  # an unknown word this short is a dialect form or filler ("eg", "bur", "ho"), not a subject
 CONTEXT_IN_TOTAL = 0.25  # a place or a party weighs a quarter of its rarity: it says where, not what ("tog fra Askim")
 HEAD_SHARE = 0.5  # a compound's later part the agreement lacks weighs this much when its first part is found
@@ -205,7 +207,7 @@ class SearchIndex:
         self._about_agreement = set(lexicon.uncovered.about_agreement)
         self._name_passages = self._name_texts(lexicon.names)
         texts = [d.source.own for d in self._documents] + [text for text, _ in self._name_passages]
-        self._semantic = SemanticLayer(texts, embedder) if embedder else None
+        self._semantic = SemanticLayer(texts, embedder, filler=self._is_filler) if embedder else None
 
     @property
     def semantic(self) -> bool:
@@ -241,6 +243,10 @@ class SearchIndex:
                     )
             keys.append(key)
         return keys
+
+    def _is_filler(self, word: str) -> bool:
+        """A word as typed ("lurer", "på,", "Jeg") that says nothing of the question's subject."""
+        return normalise(word).strip(_PUNCTUATION) in self._lexicon.stopwords
 
     def _name_texts(self, names: Sequence[Name]) -> list[tuple[str, list[int]]]:
         """A passage per name and the parts it stands in: "multisporthall: idrettshall, flerbrukshall, …" meets

