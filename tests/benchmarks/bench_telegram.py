@@ -66,6 +66,7 @@ async def run_load(
     base = len(telegram.calls)
     chats = range(first_chat, first_chat + count)
     pushed: dict[int, float] = {}
+    cpu = cpu_seconds()
     started = time.perf_counter()
     for number in range(count):
         chat_id = first_chat + number
@@ -80,7 +81,23 @@ async def run_load(
     latencies = [1000 * (c.at - pushed[c.params["chat_id"]]) for c in answers]
     label = f"burst of {count}" if rate is None else f"{count} at {count / offered:.0f}/s offered"
     unit = kind.split()[0]
-    print(f"{kind}, {label}: {count / elapsed:.1f} {unit}/s answered; update → sendMessage {summary(latencies)}")
+    used = [after - before for before, after in zip(cpu, cpu_seconds(), strict=True)]
+    print(f"{kind}, {label}: {count / elapsed:.1f} {unit}/s answered; update → sendMessage {summary(latencies)}; "
+          f"CPU of the bot {used[0] / elapsed:.2f}, of this process (fake server, load) {used[1] / elapsed:.2f} cores")  # fmt: skip
+
+
+bot_pid: list[int] = []  # the running bot's process, for its CPU time
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds (user and system) used so far by the bot's process and by this one."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    bot = 0.0
+    if bot_pid:
+        fields = Path(f"/proc/{bot_pid[-1]}/stat").read_text().rsplit(")", 1)[1].split()
+        bot = (int(fields[11]) + int(fields[12])) / ticks
+    own = os.times()
+    return bot, own.user + own.system
 
 
 starts: list[str] = []
@@ -93,6 +110,7 @@ async def start(telegram: FakeTelegram, environment: dict[str, str], label: str)
     profile = os.environ.get("BENCH_PROFILE")
     starts.append(label)
     process = await start_bot_process(environment, REPO, profile_to=f"{profile}.{len(starts)}" if profile else None)
+    bot_pid.append(process.pid)
     await telegram.wait_for(lambda: any(c.method == "setMyCommands" for c in telegram.calls[first_call:]), timeout=60)
     chat_id = 10_000_000 + first_call
     await telegram.ask(chat_id, QUESTIONS[0], timeout=60)
