@@ -168,13 +168,17 @@ PERIOD_WITH_TIME = _keys("gjelder gjeld gjelde inngått inngikk slutt start går
 TIME = _keys("når naar nar tid år årstall til fra frå fram frem lang")
 PURPOSE = _keys(
     "formål formålet føremål føremålet hensikt hensikten hensikta mål målet målsetting målsettingen hvorfor "
-    "kvifor poeng poenget meningen meininga vitsen visjon visjonen"
+    "kvifor poeng poenget meningen meininga vitsen visjon visjonen oppnå oppnås ønsker ønskjer ambisjon ambisjonen"
 )
 PARTS = _keys("generell generelle spesiell spesielle deler delene del delen består inneholder to")
-WHAT = _keys("hva kva handler handlar om innhold innholdet inneholder inneheld fortell forklar sier seier")
+WHAT = _keys(
+    "hva kva handler handlar om innhold innholdet inneholder inneheld fortell forklar sier seier dekker dekkjer "
+    "omfatter omfattar"
+)
 AREAS = _keys(
     "innsatsområde innsatsområder innsatsområdene innsatsområda innsatsområdane område områder områdene områda "
-    "tiltak tiltakene tiltaka satsingsområder satsingsområdene satsingsområda temaer temaene tema"
+    "tiltak tiltakene tiltaka satsingsområder satsingsområdene satsingsområda temaer temaene tema hovedområde "
+    "hovedområder hovedområdene hovudområde hovudområda fokusområde fokusområder fokusområdene"
 )
 COUNT = _keys("mange antall tal talet oversikt liste")
 

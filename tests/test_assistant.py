@@ -235,7 +235,7 @@ def test_questions_about_the_agreement_itself(assistant: Assistant) -> None:
         assert "partene er likeverdige" in answer.reply.html, text
         assert [hit.id for hit in answer.hits] == ["innledning", "likeverdige-parter"], text
     for text in ("hva er formålet med avtalen?", "formål", "kva er føremålet med avtala", "hvorfor har vi denne "
-                 "avtalen?", "hva er hensikten med partnerskapsavtalen"):  # fmt: skip
+                 "avtalen?", "hva er hensikten med partnerskapsavtalen", "kva vil dei oppnå med avtala?"):  # fmt: skip
         answer = assistant.answer(text)
         assert "Formålet med avtalens spesielle del" in answer.reply.html, text
         assert [hit.id for hit in answer.hits] == ["innledning", "ambisjon"], text
@@ -245,7 +245,8 @@ def test_questions_about_the_agreement_itself(assistant: Assistant) -> None:
     for text in ("hvem er avtalen mellom?", "hvem er partene i avtalen, kommunenes samarbeidsorgan og fylket?"):
         assert assistant.answer(text).reply.html.startswith(parties), text
     contents = assistant.contents().html
-    for text in ("hva er innsatsområdene?", "hvor mange tiltak har avtalen?", "hvilke områder?", "kva er tiltaka"):
+    for text in ("hva er innsatsområdene?", "hvor mange tiltak har avtalen?", "hvilke områder?", "kva er tiltaka",
+                 "hvilke hovedområder dekker avtalen?"):  # fmt: skip
         assert assistant.answer(text).reply.html == contents, text
     # A question with a subject of its own is the search's, even when it uses the same words.
     for text, top in (("hva skal partene gjøre med trafikksikkerhet?", {"3.2", "3.8"}), ("hvor lenge varer "
