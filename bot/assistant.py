@@ -305,10 +305,10 @@ class Assistant:
 
     def _about(self, topic: Topic) -> Answer:
         """A question about the agreement itself: its metadata, then its own opening words (never invented)."""
-        if topic is Topic.WHAT:
-            return Answer(self.about(), True, None)
-        if topic is Topic.AREAS:
-            return Answer(self.contents(), True, None)
+        if topic in (Topic.WHAT, Topic.AREAS):  # what the reply shows: the opening (for WHAT), then the areas
+            ids = (["innledning"] if topic is Topic.WHAT else []) + [area.id for area in self.agreement.areas]
+            shown = tuple(hit for hit in map(self._hit_for, ids, [100.0] * len(ids)) if hit)
+            return Answer(self.about() if topic is Topic.WHAT else self.contents(), True, shown[0].id, shown)
         agreement = self.agreement
         parties = " og ".join(f"{escape(p.name)} ({escape(p.short)})" for p in agreement.parties)
         areas = "\n".join(f"{escape(a.id)}. {escape(a.title)} {escape(a.hashtag)}" for a in agreement.areas)

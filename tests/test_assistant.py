@@ -247,7 +247,12 @@ def test_questions_about_the_agreement_itself(assistant: Assistant) -> None:
     contents = assistant.contents().html
     for text in ("hva er innsatsområdene?", "hvor mange tiltak har avtalen?", "hvilke områder?", "kva er tiltaka",
                  "hvilke hovedområder dekker avtalen?"):  # fmt: skip
-        assert assistant.answer(text).reply.html == contents, text
+        answer = assistant.answer(text)
+        assert answer.reply.html == contents, text
+        assert [hit.id for hit in answer.hits] == ["1", "2", "3"], text  # what `ask --json` says it showed
+    answer = assistant.answer("hva handler avtalen om?")
+    assert answer.reply.html == assistant.about().html
+    assert [hit.id for hit in answer.hits] == ["innledning", "1", "2", "3"]
     # A question with a subject of its own is the search's, even when it uses the same words.
     for text, top in (("hva skal partene gjøre med trafikksikkerhet?", {"3.2", "3.8"}), ("hvor lenge varer "
                       "yrkesmessa", {"1.7"}), ("samarbeid mellom likeverdige parter", {"likeverdige-parter"}),
