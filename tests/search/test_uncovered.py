@@ -135,6 +135,8 @@ FACT_QUESTIONS = [
     "når åpner den nye flerbrukshallen?",
     "hvordan søker jeg om plass på yrkesmessa som utstiller?",
     "hvem ringer jeg om trafikksikkerhet ved skolen?",
+    "når er neste løp på travbanen?",
+    "rutetidene for bussen mellom Askim og Mysen",
 ]
 # The same kinds of question asked of the agreement: it answers with what it says.
 ASKED_OF_THE_AGREEMENT = [
