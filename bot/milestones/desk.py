@@ -49,6 +49,8 @@ WHEN_PHRASES = _keys(
 )  # fmt: skip
 # "Where?" asks for the milestone's place, which its lines give beside the date; only with a milestone named.
 WHERE_PHRASES = _keys("hvor", "kor", "kvar", "hvilket sted", "kva stad", "sted", "stad")
+# "Hvor" before these asks how much or how long, not where ("hvor mye koster seremonien?").
+NOT_WHERE = _keys("mye", "mykje", "mange", "lenge", "lang", "langt", "stor", "store", "ofte", "høy", "gammel")
 # What asks for the whole list: the milestones themselves, dates and the calendar.
 LIST_PHRASES = _keys(
     "milepæl", "milepæler", "milepel", "milepeler", "milepal", "datoer", "datoene", "kalender", "kalenderen",
@@ -125,7 +127,10 @@ class MilestoneDesk:
             if _find_phrases(keys, _names(milestone)) and milestone not in named:
                 named.append(milestone)
         when = _find_phrases(keys, WHEN_PHRASES)
-        where = _find_phrases(keys, WHERE_PHRASES) if named else []
+        where = [
+            span for span in _find_phrases(keys, WHERE_PHRASES) if tuple(keys[span[1] : span[1] + 1]) not in NOT_WHERE
+        ]
+        where = where if named else []
         listing = _find_phrases(keys, LIST_PHRASES)
         if listing and not named:
             listing += _find_phrases(keys, LIST_FILLER)

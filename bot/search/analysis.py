@@ -104,6 +104,15 @@ def bokmal_forms(word: str) -> list[str]:
     return [word[: -len(nn)] + nb for nn, nb in _NYNORSK_ENDINGS if word.endswith(nn) and len(word) - len(nn) >= 3]
 
 
+_INFLECTIONS = ("ene", "ane", "er", "ar", "en", "et", "a", "n", "r", "t")
+
+
+def uninflected_forms(word: str) -> list[str]:
+    """The word without a noun's or verb's ending ("veiledningen" → "veiledning", "prøven" → "prøve"): how
+    common a word is in general Norwegian is read from a list where an inflected form looks rarer."""
+    return [word[: -len(ending)] for ending in _INFLECTIONS if word.endswith(ending) and len(word) - len(ending) >= 4]
+
+
 def undouble(text: str) -> str:
     """Doubled consonants made single: "grøn"/"grønn", "bus"/"buss" meet (nynorsk spelling, hasty typing)."""
     return _DOUBLE.sub(r"\1", text)

@@ -32,6 +32,7 @@ from bot.search.analysis import (
     term_key,
     tokenize,
     undouble,
+    uninflected_forms,
 )
 from bot.search.compounds import CompoundSplitter
 from bot.search.decision import Evidence, decide
@@ -488,7 +489,10 @@ class SearchIndex:
             return 0.0  # a lone number is no subject ("1=1"); measure numbers and "ring 4" are read whole
         if not concept.alternatives and (not concept.parts or not all(concept.parts)):
             zipf = (
-                max(self._splitter.frequency(form) for form in (concept.word, *bokmal_forms(concept.word)))
+                max(
+                    self._splitter.frequency(form)
+                    for form in (concept.word, *bokmal_forms(concept.word), *uninflected_forms(concept.word))
+                )
                 if " " not in concept.word
                 else 0.0
             )

@@ -107,6 +107,9 @@ def test_when_questions(desk: MilestoneDesk) -> None:
     assert asked.asks_list and not asked.named
     for text in ("hva sier avtalen om sykkel", "yrkesmessa", "hvor er sykkelveiene?"):
         assert not desk.read_question(text).about_milestones, text
+    assert desk.read_question("hvor er yrkesmessa?").about_milestones  # where a named milestone is
+    for text in ("hvor mye koster yrkesmessa?", "kor mange kjem på seremonien"):  # how much, how many: not where
+        assert not desk.read_question(text).about_milestones, text
     assert "Regional yrkesmesse" in "\n".join(desk.when_lines(["1.7"], NOW))
     assert desk.when_lines(["3.2"], NOW) == []
 

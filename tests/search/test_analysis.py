@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search.analysis import base_forms, bokmal_forms, fold, strip_derivation, term_key, tokenize
+from bot.search.analysis import (
+    base_forms,
+    bokmal_forms,
+    fold,
+    strip_derivation,
+    term_key,
+    tokenize,
+    uninflected_forms,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,6 +56,13 @@ def test_fallback_forms_reach_the_agreements_word() -> None:
     assert "parkering" in base_forms("parkere")  # a verb meets its noun
     assert "kartlegging" in base_forms("kartlegge")
     assert "parkering" in base_forms("parkerer")
+
+
+def test_inflected_words_have_their_plain_form_for_the_frequency_list() -> None:
+    assert "veiledning" in uninflected_forms("veiledningen")
+    assert "prøve" in uninflected_forms("prøven")
+    assert "idrett" in uninflected_forms("idretter")
+    assert uninflected_forms("bøt") == []  # too short to have an ending
 
 
 def test_nynorsk_endings_have_bokmal_forms_for_the_frequency_list() -> None:

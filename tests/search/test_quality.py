@@ -20,13 +20,14 @@ FLOORS = {"hit3": 0.95, "mrr": 0.90, "abstain": 0.95}
 # Sets written later, from the agreement alone: the floor is what the search reached, less 0.02. The calibration
 # sets were tuned on; the frozen sets never were (nobody reads them: only their overall figures are looked at).
 REACHED = {
-    "questions_calibration.yaml": {"hit3": 0.985, "mrr": 0.923, "abstain": 0.986},
+    "questions_calibration.yaml": {"hit3": 0.992, "mrr": 0.927, "abstain": 0.986},
     "questions_calibration2.yaml": {"hit3": 0.95, "mrr": 0.892, "abstain": 0.99},
     "questions_calibration3.yaml": {"hit3": 0.925, "mrr": 0.872, "abstain": 0.988},
     "questions_calibration4.yaml": {"hit3": 0.931, "mrr": 0.868, "abstain": 0.978},
-    "questions_frozen.yaml": {"hit3": 0.94, "mrr": 0.898, "abstain": 0.929},
+    "questions_calibration5.yaml": {"hit3": 0.90, "mrr": 0.865, "abstain": 0.89},
+    "questions_frozen.yaml": {"hit3": 0.934, "mrr": 0.892, "abstain": 0.929},
     "questions_frozen2.yaml": {"hit3": 0.917, "mrr": 0.862, "abstain": 0.98},
-    "questions_frozen3.yaml": {"hit3": 0.968, "mrr": 0.919, "abstain": 0.927},
+    "questions_frozen3.yaml": {"hit3": 0.968, "mrr": 0.919, "abstain": 0.945},
 }
 
 

@@ -137,6 +137,8 @@ FACT_QUESTIONS = [
     "hvem ringer jeg om trafikksikkerhet ved skolen?",
     "når er neste løp på travbanen?",
     "rutetidene for bussen mellom Askim og Mysen",
+    "hvem er rektor på fagskolen?",
+    "har antall drepte i trafikken gått ned?",
 ]
 # The same kinds of question asked of the agreement: it answers with what it says.
 ASKED_OF_THE_AGREEMENT = [
