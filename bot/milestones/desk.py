@@ -50,7 +50,7 @@ WHEN_PHRASES = _keys(
 # "Where?" asks for the milestone's place, which its lines give beside the date; only with a milestone named.
 WHERE_PHRASES = _keys("hvor", "kor", "kvar", "hvilket sted", "kva stad", "sted", "stad")
 # "Hvor" before these asks how much or how long, not where ("hvor mye koster seremonien?").
-NOT_WHERE = _keys("mye", "mykje", "mange", "lenge", "lang", "langt", "stor", "store", "ofte", "høy", "gammel")
+AMOUNT = {key for (key,) in _keys("mye", "mykje", "mange", "lenge", "lang", "langt", "stor", "store", "ofte", "høy")}
 # What asks for the whole list: the milestones themselves, dates and the calendar.
 LIST_PHRASES = _keys(
     "milepæl", "milepæler", "milepel", "milepeler", "milepal", "datoer", "datoene", "kalender", "kalenderen",
@@ -127,9 +127,7 @@ class MilestoneDesk:
             if _find_phrases(keys, _names(milestone)) and milestone not in named:
                 named.append(milestone)
         when = _find_phrases(keys, WHEN_PHRASES)
-        where = [
-            span for span in _find_phrases(keys, WHERE_PHRASES) if tuple(keys[span[1] : span[1] + 1]) not in NOT_WHERE
-        ]
+        where = [span for span in _find_phrases(keys, WHERE_PHRASES) if (keys[span[1] :] or [""])[0] not in AMOUNT]
         where = where if named else []
         listing = _find_phrases(keys, LIST_PHRASES)
         if listing and not named:

