@@ -65,6 +65,17 @@ RARE_ZIPF = 3.5  # at or below: a full unknown word
 COMMON_ZIPF = 5.0  # at or above: weighs only FILLER_SHARE of one
 FILLER_SHARE = 0.0
 _PUNCTUATION = ".,;:!?«»\"'()[]…"
+# How a question introduces its asker, after an optional greeting; the role is what follows, up to a filler word
+# or a comma, at most MAX_ROLE_WORDS ("Som landbruksrådgiver lurer jeg …", "Jeg jobber som rektor og …").
+INTRODUCTIONS = tuple(
+    tuple(fold(word) for word in phrase.split())
+    for phrase in (
+        "jeg jobber som", "eg jobbar som", "jeg arbeider som", "eg arbeider som", "jeg er ansatt som",
+        "eg er tilsett som", "jeg er", "eg er", "som",
+    )
+)  # fmt: skip
+GREETING_WORDS = {"hei", "hallo", "heisann", "hoi"}
+MAX_ROLE_WORDS = 3
 SHORT_WORD = 3  # an unknown word this short is a dialect form or filler ("eg", "bur", "ho"), not a subject
 CONTEXT_IN_TOTAL = 0.25  # a place or a party weighs a quarter of its rarity: it says where, not what ("tog fra Askim")
 HEAD_SHARE = 0.5  # a compound's later part the agreement lacks weighs this much when its first part is found
@@ -367,7 +378,7 @@ class SearchIndex:
 
     def _concepts(self, query: str) -> list[_Concept]:
         """The question's content words: filler phrases and words dropped, synonym phrases taken whole."""
-        tokens = self._expand_hyphens(tokenize(query))
+        tokens = self._expand_hyphens(self._without_introduction(query, tokenize(query)))
         keys = [term_key(token.surface) for token in tokens]
         content: list[tuple[str, str]] = []
         position = 0
@@ -402,6 +413,24 @@ class SearchIndex:
             weight = self._concept_weight(concept, abbreviation=concept.word in capitals)
             concept.weight = weight * (CONTEXT_IN_TOTAL if concept.broad else 1.0)
         return concepts
+
+    def _without_introduction(self, query: str, tokens: list[Token]) -> list[Token]:
+        """The question without the asker's role ("Som landbruksrådgiver lurer jeg …", "Jeg jobber som
+        rektor og …"): who asks is not what is asked, and a role can be a subject the agreement lacks."""
+        words = [fold(token.surface) for token in tokens]
+        start = 1 if words[:1] and words[0] in GREETING_WORDS else 0
+        for opening in INTRODUCTIONS:
+            if tuple(words[start : start + len(opening)]) == opening:
+                end = start + len(opening)
+                while end < len(tokens) and end - start - len(opening) < MAX_ROLE_WORDS:
+                    if (
+                        tokens[end].surface in self._lexicon.stopwords
+                        or "," in query[tokens[end - 1].end : tokens[end].start]
+                    ):
+                        break
+                    end += 1
+                return tokens[:start] + tokens[end:] if end > start + len(opening) else tokens
+        return tokens
 
     def _concept(self, word: str) -> _Concept:
         if self._is_uncovered(word):

@@ -122,3 +122,23 @@ def test_a_bare_word_answers_as_it_is_found(index: SearchIndex) -> None:
     assert {hit.id for hit in index.search("tog")} <= {"3", "3.4", "3.6"}
     assert [hit.id for hit in index.search("togan")][:1] == ["3.6"]  # a dialect plural
     assert not index.search("' OR 1=1 --")  # lone numbers are no subject
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Jeg jobber som sykepleier og lurer på om avtalen sier noe om sykkelveier",
+        "Hei, jeg er ordfører i Marker, hva sier avtalen om togtilbudet?",
+        "Som landbruksrådgiver lurer jeg på om avtalen har noe om lokalmat",
+    ],
+)
+def test_the_askers_role_is_not_the_subject(index: SearchIndex, question: str) -> None:
+    """A role the agreement does not cover (health, local politics, a job title) introduces the asker."""
+    found = index.evidence(question)
+    assert found is not None and found.uncovered == 0.0, question
+    assert index.search(question), question
+
+
+def test_a_role_asked_about_is_still_the_subject(index: SearchIndex) -> None:
+    for question in ("sykepleier i Askim", "hva gjør ordføreren i Marker?"):
+        assert not index.search(question), question
