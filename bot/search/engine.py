@@ -65,7 +65,7 @@ RARE_ZIPF = 3.5  # at or below: a full unknown word
 COMMON_ZIPF = 5.0  # at or above: weighs only FILLER_SHARE of one
 FILLER_SHARE = 0.0
 _PUNCTUATION = ".,;:!?«»\"'()[]…"
-# How a question introduces its asker, after an optional greeting; the role is what follows, up to a filler word
+# How a question introduces its asker, at its start or after "hei,"; the role is what follows, up to a filler word
 # or a comma, at most MAX_ROLE_WORDS ("Som landbruksrådgiver lurer jeg …", "Jeg jobber som rektor og …").
 INTRODUCTIONS = tuple(
     tuple(fold(word) for word in phrase.split())
@@ -74,7 +74,6 @@ INTRODUCTIONS = tuple(
         "eg er tilsett som", "jeg er", "eg er", "som",
     )
 )  # fmt: skip
-GREETING_WORDS = {"hei", "hallo", "heisann", "hoi"}
 MAX_ROLE_WORDS = 3
 SHORT_WORD = 3  # an unknown word this short is a dialect form or filler ("eg", "bur", "ho"), not a subject
 CONTEXT_IN_TOTAL = 0.25  # a place or a party weighs a quarter of its rarity: it says where, not what ("tog fra Askim")
@@ -415,21 +414,25 @@ class SearchIndex:
         return concepts
 
     def _without_introduction(self, query: str, tokens: list[Token]) -> list[Token]:
-        """The question without the asker's role ("Som landbruksrådgiver lurer jeg …", "Jeg jobber som
+        """The question without the asker's role ("Som landbruksrådgiver lurer jeg …", "Hei, jeg jobber som
         rektor og …"): who asks is not what is asked, and a role can be a subject the agreement lacks."""
         words = [fold(token.surface) for token in tokens]
-        start = 1 if words[:1] and words[0] in GREETING_WORDS else 0
-        for opening in INTRODUCTIONS:
-            if tuple(words[start : start + len(opening)]) == opening:
-                end = start + len(opening)
-                while end < len(tokens) and end - start - len(opening) < MAX_ROLE_WORDS:
+        text = normalise(query)  # what the tokens' places refer to
+        for start in (0, 1):  # at the start, or after a word and a comma ("hei, …", "ok, …"): not "de som …"
+            if start and (len(tokens) < 2 or "," not in text[tokens[0].end : tokens[1].start]):
+                break
+            for opening in INTRODUCTIONS:
+                if tuple(words[start : start + len(opening)]) != opening:
+                    continue
+                end = begin = start + len(opening)
+                while end < len(tokens) and end - begin < MAX_ROLE_WORDS:
                     if (
                         tokens[end].surface in self._lexicon.stopwords
-                        or "," in query[tokens[end - 1].end : tokens[end].start]
+                        or "," in text[tokens[end - 1].end : tokens[end].start]
                     ):
                         break
                     end += 1
-                return tokens[:start] + tokens[end:] if end > start + len(opening) else tokens
+                return tokens[:start] + tokens[end:] if end > begin else tokens
         return tokens
 
     def _concept(self, word: str) -> _Concept:
