@@ -268,11 +268,18 @@ class Assistant:
         return Reply(fit(lines), tuple(row for row in rows if row))
 
     def _no_answer(self, query: str, subject: str, quoted: str, notes: list[str]) -> Reply:
-        if subject:
+        facts = self.index.asks_fact(query)  # "hva koster bussen?": quoted whole, its subject is no noun phrase
+        if subject and not facts:
             lines = [*notes, texts.NO_ANSWER.format(query=subject)]
         else:
-            lines = [*notes, texts.NO_ANSWER_QUESTION.format(question=quoted)]
+            lines = [*notes, texts.NO_ANSWER_QUESTION.format(question=quoted or escape(cut(query, QUOTE_CHARS)[0]))]
         buttons: list[Button] = []
+        if facts:  # what the agreement does say about the subject is a tap away
+            lines.append(texts.NO_ANSWER_FACTS)
+            about = " ".join(self.index.content_words(query))
+            data = callbacks.page(about, 0) if about and self.index.search(about) else None
+            if data is not None:
+                buttons.append(Button(texts.BUTTON_WHAT_IT_SAYS, data))
         suggestions = self._useful_suggestions(query)
         if suggestions:
             lines.append(

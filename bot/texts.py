@@ -73,6 +73,8 @@ NO_ANSWER = "Jeg finner ikke noe om <i>{query}</i> i partnerskapsavtalen."
 NO_ANSWER_QUESTION = "Du spør: <i>{question}</i>\nJeg finner ikke noe om dette i partnerskapsavtalen."
 NO_ANSWER_SUGGESTIONS = "Mente du: {suggestions}?"
 NO_ANSWER_BROWSE = "Du kan også bla i avtalen med /innhold."
+# After "finner ikke noe" for a question for a figure, a price, a time or a procedure (knowledge/uncovered.yaml).
+NO_ANSWER_FACTS = "Avtalen sier hva partene skal samarbeide om. Den har ingen tall, priser, tider eller søknadsrutiner."
 NO_MORE_RESULTS = "Det er ingen flere treff. Søk på nytt, eller bla i avtalen med /innhold."
 EMPTY_QUESTION = "Skriv hva du lurer på, for eksempel <i>sykkel</i> eller <i>lærlinger</i>."
 QUERY_TOO_LONG = "Spørsmålet er langt, så jeg har søkt på begynnelsen av det."
@@ -104,6 +106,7 @@ BUTTON_AREA = "Innsatsområde {id}"
 BUTTON_READ_ALL = "Les hele {id}"
 BUTTON_CONTENTS = "Innhold"
 BUTTON_SUGGESTION = "Søk på «{word}»"
+BUTTON_WHAT_IT_SAYS = "Hva sier avtalen om temaet?"
 BUTTON_TYPED = (
     "«{label}» er en knapp under et svar: trykk på den der. Eller skriv et nytt spørsmål, for eksempel <i>sykkel</i>."
 )

@@ -208,7 +208,7 @@ def test_when_words_without_a_milestone_still_search_the_rest(assistant: Assista
     assert answer.top_id == "3.7" and texts.NO_DATE in answer.reply.html  # said, not left to guess
     assert answer.reply.html.index(texts.NO_DATE) < answer.reply.html.index("3.7")
     answer = assistant.answer("naar aapner sykehuset?")
-    assert not answer.answered and "finner ikke noe om <i>aapner sykehuset</i>" in answer.reply.html
+    assert not answer.answered and "Du spør: <i>naar aapner sykehuset?</i>" in answer.reply.html  # a time asked
 
 
 def test_milestone_commands_accept_aliases_and_inflections(assistant: Assistant, tmp_path: Path) -> None:
@@ -359,3 +359,16 @@ def test_a_measure_names_its_area_once(assistant: Assistant) -> None:
         title = assistant.agreement.area(measure_id[0]).title
         assert html.lower().count(title.lower()) == 1, measure_id
     assert "<i>Kunnskapsgrunnlag</i>" in assistant.measure("3.1").html  # a group that differs from the area stays
+
+
+def test_a_question_for_a_figure_says_what_the_agreement_holds_and_offers_its_subject(assistant: Assistant) -> None:
+    answer = assistant.answer("hvor mange lærlinger har kommunen i dag?")
+    assert not answer.hits and not answer.answered
+    html = answer.reply.html
+    assert "Du spør: <i>hvor mange lærlinger har kommunen i dag?</i>" in html
+    assert "ingen tall, priser, tider eller søknadsrutiner" in html
+    button = answer.reply.buttons[0][0]
+    assert button.text == "Hva sier avtalen om temaet?"
+    assert "1.8" in assistant.on_button(button.data).html  # the apprentices' measure, one tap away
+    plain = assistant.answer("brøyting i Askim").reply  # a subject the agreement lacks: no such note or button
+    assert "søknadsrutiner" not in plain.html and all(b.text != button.text for row in plain.buttons for b in row)

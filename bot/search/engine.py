@@ -635,7 +635,7 @@ class SearchIndex:
             context=lexical.context,
             partial=lexical.partial,
             brevity=1.0 / max(1, words),
-            asks_fact=self._asks_fact(query),
+            asks_fact=self.asks_fact(query),
             best_coverage=lexical.coverage[lexical_order[0]] if lexical_order else 0.0,
             similarity=top,
             margin=top - second,
@@ -643,7 +643,7 @@ class SearchIndex:
         )
         return evidence, semantic
 
-    def _asks_fact(self, query: str) -> bool:
+    def asks_fact(self, query: str) -> bool:
         """Whether the question asks for a figure, a price, a time or a procedure (`asks_for`), which the
         agreement never holds, and not what the agreement says about it (`about_agreement`)."""
         words = [fold(token.surface) for token in tokenize(query)]
