@@ -7,11 +7,12 @@ import asyncio
 import io
 import queue
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import icalendar
+import pytest
 from pytest import MonkeyPatch
 
 from bot.assistant import Assistant
@@ -49,6 +50,14 @@ def make_chat(assistant: Assistant, tmp_path: Path, now: list[datetime]) -> tupl
     clocked = Assistant(assistant.agreement, assistant.index, desk, clock=lambda: now[0])
     out = io.StringIO()
     return TerminalChat(clocked, database, out=out), database, out
+
+
+@pytest.fixture
+def chat(assistant: Assistant, tmp_path: Path) -> Iterator[TerminalChat]:
+    """A terminal chat at a fixed moment, over a database of its own (closed after the test)."""
+    terminal, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+    yield terminal
+    database.close()
 
 
 async def test_admin_commands_subscriptions_and_reminders_while_waiting(assistant: Assistant, tmp_path: Path) -> None:
@@ -114,16 +123,14 @@ async def test_buttons_and_the_end_of_input(assistant: Assistant, tmp_path: Path
     database.close()
 
 
-def test_help_lists_the_admin_commands_the_terminal_runs(assistant: Assistant, tmp_path: Path) -> None:
+def test_help_lists_the_admin_commands_the_terminal_runs(chat: TerminalChat) -> None:
     """Its user is an admin who can set dates and run the staff tools here: /hjelp says so, without the inline
     mode (`@bot sykkel`) that only Telegram has."""
-    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
     for typed in ("/hjelp", "hjelp"):
         reply = chat.respond(typed)
         assert "/settdato" in reply and "/nymilepael" in reply and "/varsler" in reply
         assert "/statistikk" in reply and "/laer" in reply and "/ordliste" in reply
         assert "@" not in reply and "Slik bruker du meg" in reply
-    database.close()
 
 
 class Tty(io.StringIO):
@@ -207,10 +214,9 @@ def test_kalender_says_so_when_the_file_cannot_be_written(assistant: Assistant, 
 CONTROL = [chr(c) for c in (*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
 
 
-def test_echoes_say_the_words_as_typed_and_never_a_control_character(assistant: Assistant, tmp_path: Path) -> None:
+def test_echoes_say_the_words_as_typed_and_never_a_control_character(chat: TerminalChat) -> None:
     """Markup around a word is said back whole (escaped for Telegram, so the terminal shows it as typed), never
     half-stripped; control characters and a terminal's escape sequences never reach a reply."""
-    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
     said = {
         "<b>sykkel</b>": "Dette sier avtalen om <b>sykkel</b>:",
         "<script>alert(1)</script>": "Jeg finner ikke noe om <script>alert(1)</script> i",
@@ -226,13 +232,11 @@ def test_echoes_say_the_words_as_typed_and_never_a_control_character(assistant: 
         reply = chat.respond(typed)
         assert expected in reply, (typed, reply)
         assert not any(c in reply for c in CONTROL), (typed, reply)
-    database.close()
 
 
-def test_tiltak_reads_numbers_as_the_bare_form_does(assistant: Assistant, tmp_path: Path) -> None:
+def test_tiltak_reads_numbers_as_the_bare_form_does(chat: TerminalChat) -> None:
     """/tiltak takes a measure number as typed anywhere else (a decimal comma, a leading zero, a full stop after
     it), several at once, and says what it expects when given no number."""
-    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
     for typed in ("/tiltak 3,2", "/tiltak 03.2", "/tiltak 3.2.", "3,2", "03.2", "tiltak 3.2?"):
         assert chat.respond(typed).startswith("Tiltak 3.2 · Samferdsel og mobilitet"), typed
     both = chat.respond("/tiltak 3.2 3.3")
@@ -246,11 +250,9 @@ def test_tiltak_reads_numbers_as_the_bare_form_does(assistant: Assistant, tmp_pa
     refused = chat.respond("/tiltak abc")
     assert "«abc» er ikke et tiltaksnummer" in refused and "/tiltak 3.2" in refused
     assert "Avtalen har ikke noe tiltak abc" not in refused
-    database.close()
 
 
-def test_milestone_edits_in_the_terminal_are_in_the_change_log(assistant: Assistant, tmp_path: Path) -> None:
-    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+def test_milestone_edits_in_the_terminal_are_in_the_change_log(chat: TerminalChat) -> None:
     assert "Ingen endringer er gjort ennå." in chat.respond("/endringer")
     chat.respond("/settdato yrkesmesse 14.10.2027 kl. 10.00")
     chat.respond("/nymilepael karrieredag 1.7 Karrieredag for ungdomsskolene")
@@ -260,11 +262,9 @@ def test_milestone_edits_in_the_terminal_are_in_the_change_log(assistant: Assist
     for action in ("/settdato yrkesmesse", "/nymilepael karrieredag", "/endrenavn karrieredag", "/fjernmilepael"):
         assert action in changes, action
     assert changes.count("bruker 0 i chat 0") == 4 and "Ingen endringer" not in changes
-    database.close()
 
 
-def test_small_talk_gets_its_own_reply_never_a_search(assistant: Assistant, tmp_path: Path) -> None:
-    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+def test_small_talk_gets_its_own_reply_never_a_search(chat: TerminalChat) -> None:
     said = {
         "morn": "Hei! Skriv hva du vil vite",
         "God morgen!": "Hei! Skriv hva du vil vite",
@@ -281,14 +281,11 @@ def test_small_talk_gets_its_own_reply_never_a_search(assistant: Assistant, tmp_
         assert reply.startswith(expected), (typed, reply)
         assert "finner ikke noe" not in reply and "Dette sier avtalen" not in reply, typed
     assert "Dette sier avtalen om" in chat.respond("takk, men hva med sykkel?")  # a question after thanks
-    assert database.question_count() == (1, 1)  # small talk is not a question
-    database.close()
+    assert chat.database.question_count() == (1, 1)  # small talk is not a question
 
 
-def test_milestones_footer_fits_the_subscription(assistant: Assistant, tmp_path: Path) -> None:
-    chat, database, _ = make_chat(assistant, tmp_path, [datetime(2027, 10, 1, 12, 0, tzinfo=OSLO)])
+def test_milestones_footer_fits_the_subscription(chat: TerminalChat) -> None:
     assert chat.respond("/milepaeler").endswith("Få påminnelser i denne chatten med /abonner.")
     chat.respond("/abonner")
     subscribed = chat.respond("/milepaeler")
     assert "se dem med /varsler, slå dem av med /avslutt." in subscribed and "med /abonner" not in subscribed
-    database.close()
