@@ -267,6 +267,7 @@ class SearchIndex:
             documents = sorted(self._postings.get(key, {}))
             if documents:
                 found.append((f"{entry.name}: {', '.join(entry.said)}", documents))
+                found.extend((f"{entry.name}: {description}", documents) for description in entry.described)
         return found
 
     def _add_uncovered(self, subjects: Sequence[UncoveredWord]) -> tuple[set[str], set[tuple[str, ...]]]:

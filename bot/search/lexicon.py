@@ -22,6 +22,7 @@ MAX_UNCOVERED_WORDS = 3
 MAX_FORM_WORDS = 4  # the longest question form (`asks_for`) or reference to the agreement (`about_agreement`)
 NAME_KINDS = ("organisation", "place", "programme", "abbreviation")
 MAX_NAME_WORDS = 6  # the longest phrase the search matches as one name
+MAX_DESCRIPTION_WORDS = 10  # the longest description of what a name is
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Name:
     said: tuple[str, ...]
     line: int
     path: Path
+    described: tuple[str, ...] = ()  # what it is, in words that do not name it ("the trotting track in Mysen")
 
 
 @dataclass(frozen=True)
@@ -164,15 +166,22 @@ def load_names(path: Path = NAMES_FILE) -> tuple[Name, ...]:
         kind = kind_node.text()
         if kind not in NAME_KINDS:
             raise kind_node.fail(f"{kind!r} is not one of {', '.join(NAME_KINDS)}")
-        said_node = node.required("said")
-        said = tuple(said_node.texts())
-        for position, phrase in enumerate(said):
-            if len(phrase.split()) > MAX_NAME_WORDS:
-                raise datafile.DataFileError(
-                    path, said_node.line, f"{said_node.field}[{position}]", f"more than {MAX_NAME_WORDS} words"
-                )
-        names.append(Name(name, kind, said, node.line, path))
+        said = _name_phrases(node.required("said"), MAX_NAME_WORDS)
+        described_node = node.optional("described")
+        described = _name_phrases(described_node, MAX_DESCRIPTION_WORDS) if described_node is not None else ()
+        names.append(Name(name, kind, said, node.line, path, described))
     return tuple(names)
+
+
+def _name_phrases(node: datafile.Node, most_words: int) -> tuple[str, ...]:
+    """A list of phrases, each refused at its line if longer than `most_words`."""
+    phrases = tuple(node.texts())
+    for position, phrase in enumerate(phrases):
+        if len(phrase.split()) > most_words:
+            raise datafile.DataFileError(
+                node.path, node.line, f"{node.field}[{position}]", f"more than {most_words} words"
+            )
+    return phrases
 
 
 def _squash(text: str) -> str:

@@ -51,12 +51,26 @@ def test_a_name_the_agreement_does_not_have_is_refused_at_its_line(tmp_path: Pat
     assert str(error.value).startswith(f"{path}:3: names[1].name: 'Sykehuset Østfold' does not stand")
 
 
+def test_every_name_is_described_by_what_it_is() -> None:
+    """A description says what a thing is ("travbanen i Mysen"); one that only repeats the name or a `said`
+    adds nothing. Every name but a bare abbreviation nobody here can expand has one."""
+    for entry in load_names(NAMES_FILE):
+        assert entry.described or entry.kind == "abbreviation", (entry.line, entry.name)
+        names = {entry.name.lower(), *(said.lower() for said in entry.said)}
+        for description in entry.described:
+            assert description.lower() not in names, (entry.line, description)
+
+
 @pytest.mark.parametrize(
     ("text", "where"),
     [
         ("names:\n  - {name: NMBU, kind: school, said: [Ås]}\n", ":2: names[0].kind:"),
         ("names:\n  - {name: NMBU, kind: abbreviation}\n", ":2: names[0]: missing field 'said'"),
         ("names:\n  - {name: NMBU, kind: abbreviation, said: [a b c d e f g]}\n", ":2: names[0].said[0]:"),
+        (
+            "names:\n  - name: NMBU\n    kind: abbreviation\n    said: [Ås]\n    described: [ok, a b c d e f g h i j k]\n",
+            ":5: names[0].described[1]: more than 10 words",
+        ),
         (
             "names:\n  - {name: NMBU, kind: place, said: [x]}\n  - {name: nmbu, kind: place, said: [y]}\n",
             ":3: names[1].name:",

@@ -262,6 +262,8 @@ def test_a_name_is_embedded_with_the_names_people_use_for_it(
     assert alone.similarity < 0.999
     bare = with_names.evidence("travbanen")  # one word: a list of words is near any of its words
     assert bare is not None and bare.similarity < 0.999
+    described = with_names.evidence(f"{entry.name}: {entry.described[0]}")  # each description is a passage
+    assert described is not None and described.similarity == pytest.approx(1.0, abs=1e-5)
 
 
 class WordTokens(CountingEmbedder):
