@@ -149,14 +149,17 @@ class Topic(Enum):
 AGREEMENT = _keys(
     "avtale avtalen avtala avtaler partnerskapsavtale partnerskapsavtalen partnerskapsavtala partnerskap "
     "partnerskapet samarbeidsavtale samarbeidsavtalen denne vår dykkar dokka dokker gjeldende gjeldande "
-    "egentlig eigentleg nå no nye ny spesielle spesiell"
+    "egentlig eigentleg nå no nye ny spesielle spesiell samarbeidet samarbeidsavtala"
 )
 WHO = _keys("hvem kven hvilke hvilken hvilket kva")
-PARTY = _keys("part parter partene partane partner partnere partnerne partnarane aktører avtaleparter")
+PARTY = _keys(
+    "part parter partene partane partner partnere partnerne partnarane aktører avtaleparter motpart motparten "
+    "motparter motpartane"
+)
 # What the parties are called in a question that asks who they are ("kommunenes samarbeidsorgan og fylket").
 PARTY_NAMES = _keys(
     "kommune kommunene kommunenes kommunane fylke fylket fylkeskommune fylkeskommunen regionråd regionrådet "
-    "samarbeidsorgan samarbeidsorganet iør viken mellom"
+    "samarbeidsorgan samarbeidsorganet iør viken mellom regionsamarbeidet kommunesamarbeidet"
 )
 SIGNED = _keys("inngått inngikk signert signerte underskrevet skrevet skreiv laget lagde står bak")
 PERIOD = _keys(
@@ -178,7 +181,8 @@ WHAT = _keys(
 AREAS = _keys(
     "innsatsområde innsatsområder innsatsområdene innsatsområda innsatsområdane område områder områdene områda "
     "tiltak tiltakene tiltaka satsingsområder satsingsområdene satsingsområda temaer temaene tema hovedområde "
-    "hovedområder hovedområdene hovudområde hovudområda fokusområde fokusområder fokusområdene"
+    "hovedområder hovedområdene hovudområde hovudområda fokusområde fokusområder fokusområdene hovedtema "
+    "hovedtemaer hovedtemaene hovudtema hovudtemaa hovedpunkter hovedpunktene hovudpunkta hovedsaker hovedsakene"
 )
 COUNT = _keys("mange antall tal talet oversikt liste")
 
