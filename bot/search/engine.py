@@ -51,6 +51,8 @@ CONTEXT_PART = 0.3
 
 # Match qualities: how the question's word reached the document's term.
 SYNONYM = 0.9
+DESCRIBED = 0.5  # a rare word of a name's description that nothing else has (`_add_descriptions`)
+DESCRIBED_MAX_ZIPF = 4.0  # and rare means below this in general bokmål
 DERIVED = 0.9  # sykling → sykl-
 COMPOUND = 0.85  # the question's compound matched part by part (bildeling → bil + deling)
 TYPO_BY_DISTANCE = {1: 0.85, 2: 0.75}
@@ -207,6 +209,7 @@ class SearchIndex:
                     self._surface_keys[fold(said.lower())].add(keys[0])
                 elif keys:
                     self._synonym_phrases[keys].update(meant)
+        self._add_descriptions(lexicon)
         self._fuzzy_choices = list(self._surface_keys)
         self._undoubled: dict[str, set[str]] = defaultdict(set)
         for key in [*self._postings, *self._synonyms]:
@@ -254,6 +257,24 @@ class SearchIndex:
                     )
             keys.append(key)
         return keys
+
+    def _add_descriptions(self, lexicon: Lexicon) -> None:
+        """A rare word that only a name's description has ("militærleiren", "agronomer") leads weakly to the
+        name: a question describing the thing has found something, not lacked a subject. A word the agreement,
+        a synonym, a place, a party or a subject the agreement lacks has keeps its own meaning, and a common
+        word ("gamle", "byen") means too much else."""
+        taken = {key for word in lexicon.uncovered.context for key in self._phrase_keys(word)}
+        taken |= {key for entry in lexicon.uncovered.subjects for key in self._phrase_keys(entry.word)}
+        described: dict[str, dict[str, float]] = defaultdict(dict)
+        for entry, name_key in zip(lexicon.names, self._name_keys, strict=True):
+            for token in (t for description in entry.described for t in tokenize(description)):
+                key = term_key(token.surface)
+                if token.surface in self._lexicon.stopwords or key in taken or key in self._postings:
+                    continue
+                if key not in self._synonyms and self._splitter.frequency(token.surface) < DESCRIBED_MAX_ZIPF:
+                    described[key][name_key] = DESCRIBED
+        for key, meant in described.items():
+            self._synonyms[key] = meant
 
     def _is_filler(self, word: str) -> bool:
         """A word as typed ("lurer", "på,", "Jeg") that says nothing of the question's subject."""

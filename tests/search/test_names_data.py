@@ -8,7 +8,7 @@ import pytest
 
 from bot.datafile import DataFileError
 from bot.knowledge import Agreement
-from bot.search import SearchIndex
+from bot.search import SearchIndex, build_index
 from bot.search.engine import documents_from_agreement
 from bot.search.lexicon import NAMES_FILE, check_names, load_names
 
@@ -80,3 +80,13 @@ def test_every_name_is_described_by_what_it_is() -> None:
 def test_a_broken_entry_names_file_line_and_field(tmp_path: Path, text: str, where: str) -> None:
     with pytest.raises(DataFileError, match=where.replace("[", r"\[").replace("]", r"\]")):
         load_names(write(tmp_path, text))
+
+
+def test_a_rare_word_only_a_description_has_leads_to_the_part_naming_it(agreement: Agreement) -> None:
+    """Lexically, without the model: "militærleiren" describes Brennemoen (1.6); "gamle", in the same
+    description, is too common to mean it."""
+    lexical = build_index(agreement, semantic=False)
+    assert "1.6" in [hit.id for hit in lexical.search("militærleiren")[:3]]
+    assert "1.6" not in [hit.id for hit in lexical.search("gamle")]
+    found = lexical.evidence("militærleiren")
+    assert found is not None and found.missing_rare == 0.0
