@@ -98,10 +98,24 @@ def base_forms(word: str) -> list[str]:
 _NYNORSK_ENDINGS = (("ane", "ene"), ("ast", "est"), ("ar", "er"), ("a", "e"))
 
 
+# Nynorsk spellings inside a word, with their bokmål ones: "austre" → "østre", "tilbod" → "tilbud", "betre".
+_NYNORSK_SPELLINGS = (("au", "ø"), ("bod", "bud"), ("betr", "bedr"))
+
+
 def bokmal_forms(word: str) -> list[str]:
-    """The bokmål ending for a nynorsk one ("hjelpa" → "hjelpe", "køyrer"): how common a word is in general
-    Norwegian is read from a bokmål list, where a nynorsk verb would look rare, like a subject."""
-    return [word[: -len(nn)] + nb for nn, nb in _NYNORSK_ENDINGS if word.endswith(nn) and len(word) - len(nn) >= 3]
+    """The bokmål form of a nynorsk one, by its ending ("hjelpa" → "hjelpe", "køyrer") or its spelling
+    ("austre" → "østre", "togtilbodet" → "togtilbudet"): how common a word is in general Norwegian is read
+    from a bokmål list, where a nynorsk word would look rare, like a subject; and the agreement is in bokmål."""
+    spelled = [word.replace(nn, nb) for nn, nb in _NYNORSK_SPELLINGS if nn in word]
+    return [
+        *spelled,
+        *(
+            form[: -len(nn)] + nb
+            for form in (word, *spelled)
+            for nn, nb in _NYNORSK_ENDINGS
+            if form.endswith(nn) and len(form) - len(nn) >= 3
+        ),
+    ]
 
 
 _INFLECTIONS = ("ene", "ane", "er", "ar", "en", "et", "a", "n", "r", "t")

@@ -486,7 +486,7 @@ class SearchIndex:
         for meant, quality in self._synonyms.get(key, {}).items():
             alternatives[meant] = max(alternatives.get(meant, 0.0), quality)
         if not alternatives:
-            for form in base_forms(word):
+            for form in (*base_forms(word), *bokmal_forms(word)):
                 for meant, quality in self._alternatives_for_key(term_key(form)).items():
                     alternatives[meant] = max(alternatives.get(meant, 0.0), DERIVED * quality)
         return alternatives

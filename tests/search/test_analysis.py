@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.search import SearchIndex
 from bot.search.analysis import (
     base_forms,
     bokmal_forms,
@@ -69,3 +70,15 @@ def test_nynorsk_endings_have_bokmal_forms_for_the_frequency_list() -> None:
     assert "hjelpe" in bokmal_forms("hjelpa")
     assert "kommunene" in bokmal_forms("kommunane")
     assert bokmal_forms("buss") == []
+
+
+def test_nynorsk_spellings_have_bokmal_forms() -> None:
+    assert "østre" in bokmal_forms("austre")
+    assert "togtilbudet" in bokmal_forms("togtilbodet")
+    assert "bedre" in bokmal_forms("betre")
+    assert "østlandet" in bokmal_forms("austlandet")
+    assert "løsene" in bokmal_forms("lausane")  # spelling and ending together
+
+
+def test_a_nynorsk_spelling_finds_the_agreements_word(index: SearchIndex) -> None:
+    assert "3.6" in [hit.id for hit in index.search("togtilbodet på austre linja")[:3]]
