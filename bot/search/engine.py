@@ -77,6 +77,16 @@ INTRODUCTIONS = tuple(
     )
 )  # fmt: skip
 MAX_ROLE_WORDS = 3
+# Where the question proper starts after a lead-in ("Jeg driver et rørleggerfirma i Rakkestad og lurer på om …"):
+# a lead-in word the agreement has still counts, one it lacks is the asker's situation, not a missing subject.
+TURNS = tuple(
+    tuple(fold(word) for word in phrase.split())
+    for phrase in (
+        "lurer på", "lurer jeg på", "lurer derfor på", "lurar på", "lurer eg på", "lure på", "undrer meg på",
+        "trenger å vite", "treng å vite", "vil vite", "vil gjerne vite", "ville vite", "skulle gjerne visst",
+        "spør om", "spør derfor om", "har et spørsmål", "har eit spørsmål",
+    )
+)  # fmt: skip
 SHORT_WORD = 3  # an unknown word this short is a dialect form or filler ("eg", "bur", "ho"), not a subject
 CONTEXT_IN_TOTAL = 0.25  # a place or a party weighs a quarter of its rarity: it says where, not what ("tog fra Askim")
 HEAD_SHARE = 0.5  # a compound's later part the agreement lacks weighs this much when its first part is found
@@ -398,10 +408,13 @@ class SearchIndex:
         return found
 
     def _concepts(self, query: str) -> list[_Concept]:
-        """The question's content words: filler phrases and words dropped, synonym phrases taken whole."""
+        """The question's content words: filler phrases and words dropped, synonym phrases taken whole, and a
+        lead-in's words the agreement lacks left out (`TURNS`)."""
         tokens = self._expand_hyphens(self._without_introduction(query, tokenize(query)))
         keys = [term_key(token.surface) for token in tokens]
+        turn = self._turn(tokens)
         content: list[tuple[str, str]] = []
+        lead_in = 0  # content words before the turn
         position = 0
         while position < len(tokens):
             length = next((n for n in (3, 2) if tuple(keys[position : position + n]) in self._stop_phrases), 0)
@@ -409,11 +422,14 @@ class SearchIndex:
                 word, key = tokens[position].surface, keys[position]
                 if word not in self._lexicon.stopwords:
                     content.append((word, key))
+                    lead_in += position < turn
                 length = 1
             position += length
         concepts: list[_Concept] = []
+        starts: list[int] = []  # where each concept starts in `content`
         position = 0
         while position < len(content):
+            starts.append(position)
             for length in PHRASE_LENGTHS:
                 phrase = tuple(key for _, key in content[position : position + length])
                 if len(phrase) == length and phrase in self._uncovered_phrases:
@@ -428,12 +444,27 @@ class SearchIndex:
                 length = 1
                 concepts.append(self._concept(content[position][0]))
             position += length
+        if 0 < lead_in < len(content):  # a lead-in, and a question after it
+            concepts = [
+                c
+                for c, start in zip(concepts, starts, strict=True)
+                if start >= lead_in or c.alternatives or c.uncovered
+            ]
         capitals = {word.lower() for word in _ABBREVIATION.findall(query)}  # "PC", "NAV": a subject, however short
         for concept in concepts:
             concept.broad = bool(concept.alternatives) and set(concept.alternatives) <= self._context_keys
             weight = self._concept_weight(concept, abbreviation=concept.word in capitals)
             concept.weight = weight * (CONTEXT_IN_TOTAL if concept.broad else 1.0)
         return concepts
+
+    @staticmethod
+    def _turn(tokens: list[Token]) -> int:
+        """Where the question proper starts after a lead-in of at least two words (`TURNS`); 0 without one."""
+        words = [fold(token.surface) for token in tokens]
+        for start in range(2, len(words)):
+            if any(tuple(words[start : start + len(turn)]) == turn for turn in TURNS):
+                return start
+        return 0
 
     def _without_introduction(self, query: str, tokens: list[Token]) -> list[Token]:
         """The question without the asker's role ("Som landbruksrådgiver lurer jeg …", "Hei, jeg jobber som

@@ -143,3 +143,17 @@ def test_a_role_asked_about_is_still_the_subject(index: SearchIndex) -> None:
     for question in ("sykepleier i Askim", "hva gjør ordføreren i Marker?"):
         assert not index.search(question), question
     assert index.search("flere som fullfører vgs")  # a relative clause is no introduction
+
+
+def test_a_lead_in_the_agreement_lacks_is_the_askers_situation(index: SearchIndex) -> None:
+    """Before "lurer på", "trenger å vite" …: a word the agreement lacks describes the asker, not the subject;
+    a word it has, or a subject it lacks, still counts."""
+    question = "Jeg har en liten frisørsalong i Askim og lurer på hva avtalen sier om lærlinger"
+    found, alone = index.evidence(question), index.evidence("frisørsalong og lærlinger")
+    assert found is not None and alone is not None
+    assert found.missing_rare == 0.0 < alone.missing_rare
+    assert "1.8" in [hit.id for hit in index.search(question)[:3]]
+    uncovered = index.evidence("Vi snakket om eiendomsskatt i går og lurer på hva avtalen sier om det")
+    assert uncovered is not None and uncovered.uncovered > 0.0
+    kept = index.evidence("Lærlinger i små bedrifter, trenger å vite hva avtalen sier")  # no question after it
+    assert kept is not None and kept.subject_found
