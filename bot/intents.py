@@ -149,7 +149,7 @@ class Topic(Enum):
 AGREEMENT = _keys(
     "avtale avtalen avtala avtaler partnerskapsavtale partnerskapsavtalen partnerskapsavtala partnerskap "
     "partnerskapet samarbeidsavtale samarbeidsavtalen denne vår dykkar dokka dokker gjeldende gjeldande "
-    "egentlig eigentleg nå no nye ny spesielle spesiell samarbeidet samarbeidsavtala"
+    "egentlig eigentleg nå no nye ny spesielle spesiell samarbeidsavtala"
 )
 WHO = _keys("hvem kven hvilke hvilken hvilket kva")
 PARTY = _keys(
@@ -159,8 +159,9 @@ PARTY = _keys(
 # What the parties are called in a question that asks who they are ("kommunenes samarbeidsorgan og fylket").
 PARTY_NAMES = _keys(
     "kommune kommunene kommunenes kommunane fylke fylket fylkeskommune fylkeskommunen regionråd regionrådet "
-    "samarbeidsorgan samarbeidsorganet iør viken mellom regionsamarbeidet kommunesamarbeidet"
+    "samarbeidsorgan samarbeidsorganet iør viken mellom regionsamarbeidet kommunesamarbeidet region regionen"
 )
+ROLE = _keys("rolle rollen rolla roller rollene ansvar ansvaret oppgave oppgaven oppgåve oppgåva")
 SIGNED = _keys("inngått inngikk signert signerte underskrevet skrevet skreiv laget lagde står bak")
 PERIOD = _keys(
     "periode perioden varer vare varighet lenge gyldig gyldighet gyldigheit utløper utløp slutter sluttdato "
@@ -200,12 +201,19 @@ def agreement_topic(text: str, content_words: Iterable[str]) -> Topic | None:
         return Topic.PARTIES
     if keys & WHO and names_agreement and keys & _keys("mellom") and rest <= PARTY_NAMES | WHO:
         return Topic.PARTIES  # "hvem er avtalen mellom?"
-    if keys & WHO and keys & SIGNED and names_agreement and rest <= SIGNED | WHO:
-        return Topic.PARTIES
+    if keys & WHO and keys & SIGNED and names_agreement and rest <= SIGNED | WHO | PARTY_NAMES:
+        return Topic.PARTIES  # "hvem har inngått avtalen, er det fylket og kommunene?"
+    if keys & ROLE and names_agreement and rest & (PARTY | PARTY_NAMES) and rest <= ROLE | PARTY | PARTY_NAMES | WHO:
+        return Topic.PARTIES  # "hva er fylkets rolle i avtalen?"
     asks_period = keys & PERIOD or (keys & PERIOD_WITH_TIME and keys & TIME)
     if asks_period and rest <= PERIOD | PERIOD_WITH_TIME | TIME and (names_agreement or keys & PERIOD):
         return Topic.PERIOD
-    if keys & PURPOSE and rest <= PURPOSE and (names_agreement or keys & _keys("formål føremål hensikt")):
+    partnership = keys & _keys("samarbeidet")  # beside a word of purpose: "hva vil vi oppnå med samarbeidet?"
+    if (
+        keys & PURPOSE
+        and rest <= PURPOSE | partnership
+        and (names_agreement or partnership or keys & _keys("formål føremål hensikt"))
+    ):
         return Topic.PURPOSE
     if keys & _keys("generell spesiell") and rest <= PARTS:
         return Topic.PARTS

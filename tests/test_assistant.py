@@ -235,18 +235,21 @@ def test_questions_about_the_agreement_itself(assistant: Assistant) -> None:
         assert "partene er likeverdige" in answer.reply.html, text
         assert [hit.id for hit in answer.hits] == ["innledning", "likeverdige-parter"], text
     for text in ("hva er formålet med avtalen?", "formål", "kva er føremålet med avtala", "hvorfor har vi denne "
-                 "avtalen?", "hva er hensikten med partnerskapsavtalen", "kva vil dei oppnå med avtala?"):  # fmt: skip
+                 "avtalen?", "hva er hensikten med partnerskapsavtalen", "kva vil dei oppnå med avtala?",
+                 "hva vil vi oppnå med samarbeidet?"):  # fmt: skip
         answer = assistant.answer(text)
         assert "Formålet med avtalens spesielle del" in answer.reply.html, text
         assert [hit.id for hit in answer.hits] == ["innledning", "ambisjon"], text
     for text in ("generell del", "hva er den generelle delen?", "spesiell del", "hva står i den spesielle delen"):
         html = assistant.answer(text).reply.html
         assert "en generell og en spesiell del" in html and "Samferdsel og mobilitet" in html, text
-    for text in ("hvem er avtalen mellom?", "hvem er partene i avtalen, kommunenes samarbeidsorgan og fylket?"):
+    for text in ("hvem er avtalen mellom?", "hvem er partene i avtalen, kommunenes samarbeidsorgan og fylket?",
+                 "hva er fylkets rolle i avtalen?", "hvem har inngått avtalen, er det fylket og kommunene i regionen?",
+                 "hvem er motparten til kommunene i avtalen?"):  # fmt: skip
         assert assistant.answer(text).reply.html.startswith(parties), text
     contents = assistant.contents().html
     for text in ("hva er innsatsområdene?", "hvor mange tiltak har avtalen?", "hvilke områder?", "kva er tiltaka",
-                 "hvilke hovedområder dekker avtalen?"):  # fmt: skip
+                 "hvilke hovedområder dekker avtalen?", "hva er hovedtemaene?"):  # fmt: skip
         answer = assistant.answer(text)
         assert answer.reply.html == contents, text
         assert [hit.id for hit in answer.hits] == ["1", "2", "3"], text  # what `ask --json` says it showed
@@ -256,7 +259,8 @@ def test_questions_about_the_agreement_itself(assistant: Assistant) -> None:
     # A question with a subject of its own is the search's, even when it uses the same words.
     for text, top in (("hva skal partene gjøre med trafikksikkerhet?", {"3.2", "3.8"}), ("hvor lenge varer "
                       "yrkesmessa", {"1.7"}), ("samarbeid mellom likeverdige parter", {"likeverdige-parter"}),
-                      ("hvilke tiltak finnes for sykkel?", {"3.2", "3.3", "3.8"})):  # fmt: skip
+                      ("hvilke tiltak finnes for sykkel?", {"3.2", "3.3", "3.8"}),
+                      ("hva er rollen til trafikksikkerhetsutvalget i avtalen?", {"3.2"})):  # fmt: skip
         assert assistant.answer(text).top_id in top, text
 
 
