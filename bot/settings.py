@@ -34,6 +34,11 @@ class SettingsError(OperatorError):
     """A setting is missing or malformed; the message names the variable."""
 
 
+# Updates fetched and handled at once (one getUpdates batch): enough that a burst of questions does not hold
+# commands back, few enough for httpcore's pool (README, "Benchmarks").
+CONCURRENCY = 8
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str | None
@@ -42,7 +47,7 @@ class Settings:
     admin_user_ids: frozenset[int]
     rate_limit: bool
     log_level: str
-    concurrency: int = 4
+    concurrency: int = CONCURRENCY
     partnership_chat_id: int | None = None
     claim_timeout: int = 120
     search_threads: int = 2
@@ -75,7 +80,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         admin_user_ids=_user_ids(get("ADMIN_USER_IDS")),
         rate_limit=_switch("TELEGRAM_RATE_LIMIT", get("TELEGRAM_RATE_LIMIT", "on")),
         log_level=_log_level(get("LOG_LEVEL", "INFO")),
-        concurrency=_concurrency(get("BOT_CONCURRENCY", "4")),
+        concurrency=_concurrency(get("BOT_CONCURRENCY", str(CONCURRENCY))),
         partnership_chat_id=_chat_id(get("PARTNERSHIP_CHAT_ID")),
         claim_timeout=_claim_timeout(get("REMINDER_CLAIM_TIMEOUT", "120")),
         search_threads=_search_threads(get("SEARCH_THREADS", "2")),

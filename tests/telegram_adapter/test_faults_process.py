@@ -10,9 +10,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ..fake_telegram import FakeTelegram, bot_environment, start_bot_process
+from bot.settings import CONCURRENCY
 
-CONCURRENCY = 4  # BOT_CONCURRENCY's default
+from ..fake_telegram import FakeTelegram, bot_environment, start_bot_process
 
 
 async def start(telegram: FakeTelegram, folder: Path, **settings: str) -> asyncio.subprocess.Process:
