@@ -270,18 +270,21 @@ class SearchIndex:
 
     def _add_descriptions(self, lexicon: Lexicon) -> None:
         """A rare word that only a name's description has ("militærleiren", "agronomer") leads weakly to the
-        name: a question describing the thing has found something, not lacked a subject. A word the agreement,
-        a synonym, a place, a party or a subject the agreement lacks has keeps its own meaning, and a common
-        word ("gamle", "byen") means too much else."""
-        taken = {key for word in lexicon.uncovered.context for key in self._phrase_keys(word)}
-        taken |= {key for entry in lexicon.uncovered.subjects for key in self._phrase_keys(entry.word)}
+        name: a question describing the thing has found something, not lacked a subject. A word the agreement
+        or a synonym has (as it stands or as a derived form), a place, a party or a subject the agreement lacks
+        keeps its own meaning; a common word ("gamle", "byen") means too much else; and a description of a
+        place or a party says what is there, not where."""
+        context = {key for word in lexicon.uncovered.context for key in self._phrase_keys(word)}
+        taken = context | {key for entry in lexicon.uncovered.subjects for key in self._phrase_keys(entry.word)}
         described: dict[str, dict[str, float]] = defaultdict(dict)
         for entry, name_key in zip(lexicon.names, self._name_keys, strict=True):
+            if set(self._phrase_keys(entry.name)) <= context:
+                continue  # a place or a party says where or who: "gymnaset i Askim" is not about where
             for token in (t for description in entry.described for t in tokenize(description)):
                 key = term_key(token.surface)
-                if token.surface in self._lexicon.stopwords or key in taken or key in self._postings:
+                if token.surface in self._lexicon.stopwords or key in taken or self._alternatives(token.surface):
                     continue
-                if key not in self._synonyms and self._splitter.frequency(token.surface) < DESCRIBED_MAX_ZIPF:
+                if self._splitter.frequency(token.surface) < DESCRIBED_MAX_ZIPF:
                     described[key][name_key] = DESCRIBED
         for key, meant in described.items():
             self._synonyms[key] = meant
