@@ -90,3 +90,7 @@ def test_a_rare_word_only_a_description_has_leads_to_the_part_naming_it(agreemen
     assert "1.6" not in [hit.id for hit in lexical.search("gamle")]
     found = lexical.evidence("militærleiren")
     assert found is not None and found.missing_rare == 0.0
+    # A word found otherwise keeps its meaning ("gymnaset" is a form of the synonym "gymnas"), and a place's
+    # description does not make its words say where.
+    school = lexical.evidence("gymnaset")
+    assert school is not None and school.context == 0.0 and school.subject_found
