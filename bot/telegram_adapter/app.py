@@ -256,13 +256,18 @@ class PollingStopped(Exception):
 
 
 class Poller:
-    """getUpdates in batches of `batch`, each handled before the next getUpdates acknowledges it.
+    """getUpdates in a window of `batch` updates handled at once; an update is acknowledged only once it and
+    every update before it are handled.
 
-    Telegram keeps an update until a getUpdates asks for a higher offset. So a process killed mid-batch gets
-    that batch again after a restart: no update is lost, and at most `batch` (BOT_CONCURRENCY) are handled
-    twice (those answered before the kill). Network trouble and 5xx are retried with a growing pause; a 401
-    (token revoked) stops polling for good, and so does an error no retry can mend, so that the process exits
-    instead of living on deaf. An update that cannot be read is skipped with one log line.
+    Telegram keeps an update until a getUpdates asks for a higher offset, and answers every getUpdates with
+    the oldest updates it keeps. So while updates are being handled, the next getUpdates asks from the oldest
+    unfinished one, without waiting: it gets the updates in hand again (skipped here) and new ones to start as
+    soon as half the window is free, so the search threads never wait for the slowest question of a batch. A
+    process killed mid-window gets the unacknowledged updates again after a restart: no update is lost, and at
+    most 2 × `batch` (BOT_CONCURRENCY) are handled twice (those finished after the oldest unfinished one; the
+    window never spans more). Network trouble and 5xx are retried with a growing pause; a 401 (token revoked)
+    stops polling for good, and so does an error no retry can mend, so that the process exits instead of
+    living on deaf. An update that cannot be read is skipped with one log line.
     """
 
     def __init__(
@@ -276,19 +281,37 @@ class Poller:
         self.batch = batch
         self.long_poll = long_poll
         self.allowed_updates = list(allowed_updates)
-        self.offset: int | None = None
+        self.offset: int | None = None  # every update below this is handled (what getUpdates acknowledges)
+        self._next: int | None = None  # above every update seen
+        self._running: dict[int, asyncio.Task[None]] = {}
+        self._finished: set[int] = set()  # handled, at or above `offset`
         self._stopping = asyncio.Event()
         self._skipped: set[str] = set()
 
     def stop(self) -> None:
         self._stopping.set()
 
+    @property
+    def span(self) -> int:
+        """Updates fetched and not yet acknowledged: running, or finished after the oldest running one."""
+        return len(self._running) + len(self._finished)
+
+    def _room(self) -> int:
+        """How many new updates to fetch now: none until half the window is free, and never so many that
+        more than 2 × batch would be handled twice after a kill."""
+        free = min(self.batch - len(self._running), 2 * self.batch - self.span)
+        return free if free >= max(1, self.batch // 2) or not self._running else 0
+
     async def run(self) -> None:
         """Poll until `stop`; raises `PollingStopped` when polling cannot go on."""
         failures = 0
+        fresh = True  # the last getUpdates brought new updates (else wait for one in hand to finish first)
         while not self._stopping.is_set():
+            await self._until_room(wait_for_one=not fresh)
+            if self._stopping.is_set():
+                break
             try:
-                raw = await self._until_stopped(self._fetch(self.long_poll))
+                raw = await self._until_stopped(self._fetch(0 if self._running else self.long_poll))
             except (InvalidToken, EndPointNotFound) as error:  # 401 or 404 (`do_api_request` names it the latter)
                 reason = error.__cause__ if isinstance(error, EndPointNotFound) and error.__cause__ else error
                 raise PollingStopped(f"Telegram rejected TELEGRAM_BOT_TOKEN while polling ({reason})", 2) from None
@@ -305,9 +328,23 @@ class Poller:
                 break
             failures = 0
             updates = self._read(raw)
-            if updates:
-                await self._handle(updates)
+            for update in updates:
+                self._start(update)
+            self._advance()
+            fresh = bool(updates)
+        await self._finish()
         await self._acknowledge()
+
+    async def _until_room(self, *, wait_for_one: bool) -> None:
+        """Wait until `_room` allows a fetch (and, after a getUpdates that brought nothing new, until one update
+        in hand is handled, so that polling does not spin), or `stop`."""
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            while self._running and (wait_for_one or not self._room()) and not stopping.done():
+                await asyncio.wait({*self._running.values(), stopping}, return_when=asyncio.FIRST_COMPLETED)
+                wait_for_one = False
+        finally:
+            stopping.cancel()
 
     async def _until_stopped(self, call: Any) -> Any:
         """The call's result, or None as soon as `stop` is called (the long poll is abandoned)."""
@@ -323,7 +360,8 @@ class Poller:
         return None
 
     async def _fetch(self, long_poll: float) -> Any:
-        data: dict[str, Any] = {"timeout": long_poll, "limit": self.batch, "allowed_updates": self.allowed_updates}
+        limit = min(100, self.span + self._room())  # the updates in hand come first again
+        data: dict[str, Any] = {"timeout": long_poll, "limit": limit, "allowed_updates": self.allowed_updates}
         if self.offset is not None:
             data["offset"] = self.offset
         bot = self.application.bot
@@ -331,7 +369,8 @@ class Poller:
         return await bot.do_api_request("getUpdates", api_kwargs=data, read_timeout=read_timeout)
 
     def _read(self, raw: Any) -> list[Update]:
-        """The updates of one answer; one that is not a Bot API update is skipped with one log line."""
+        """The new updates of one answer (those in hand skipped); one that is not a Bot API update is skipped
+        with one log line."""
         if not isinstance(raw, list):
             logger.warning("getUpdates answered something that is not a list of updates; ignored")
             return []
@@ -344,32 +383,45 @@ class Poller:
                     self._skipped.add(key)
                     logger.warning("skipped an update whose update_id is not an integer (%s)", type(update_id).__name__)
                 continue
-            self.offset = max(self.offset or 0, update_id + 1)
+            if update_id < (self.offset or 0) or update_id in self._running or update_id in self._finished:
+                continue
+            self._next = max(self._next or 0, update_id + 1)
             try:
                 updates.append(Update.de_json(item, self.application.bot))
             except Exception as error:
                 logger.warning("skipped update %d: it cannot be read (%s)", update_id, _describe(error))
+                self._finished.add(update_id)
         return updates
 
-    async def _handle(self, updates: list[Update]) -> None:
-        """Handle a batch; on `stop`, wait `STOP_GRACE` for it, then give up the rest (and do not acknowledge
-        them: they come again after the restart)."""
-        tasks = [asyncio.ensure_future(self.application.process_update(update)) for update in updates]
-        stopping = asyncio.ensure_future(self._stopping.wait())
-        await asyncio.wait({*tasks, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        pending = [task for task in tasks if not task.done()]
-        while pending and not stopping.done():
-            await asyncio.wait({*pending, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            pending = [task for task in tasks if not task.done()]
-        stopping.cancel()
-        if pending:
-            await asyncio.wait(pending, timeout=STOP_GRACE)
-        unfinished = [update.update_id for update, task in zip(updates, tasks, strict=True) if not task.done()]
-        for task in tasks:
+    def _start(self, update: Update) -> None:
+        task = asyncio.ensure_future(self.application.process_update(update))
+        self._running[update.update_id] = task
+        task.add_done_callback(lambda _: self._done(update.update_id))
+
+    def _done(self, update_id: int) -> None:
+        if self._running.pop(update_id, None) is not None:
+            self._finished.add(update_id)
+            self._advance()
+
+    def _advance(self) -> None:
+        """Move `offset` past every update handled with none unfinished before it."""
+        if self._next is None:
+            return
+        self.offset = min(self._running, default=self._next)
+        self._finished = {update_id for update_id in self._finished if update_id >= self.offset}
+
+    async def _finish(self) -> None:
+        """On `stop`, wait `STOP_GRACE` for the updates being handled, then give up the rest (not acknowledged:
+        they come again after the restart)."""
+        tasks = dict(self._running)
+        if tasks:
+            await asyncio.wait(tasks.values(), timeout=STOP_GRACE)
+        unfinished = sorted(update_id for update_id, task in tasks.items() if not task.done())
+        for task in tasks.values():
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*tasks.values(), return_exceptions=True)
         if unfinished:
-            self.offset = min(unfinished)
+            self.offset = unfinished[0]
             logger.warning(
                 "stopping: %d updates not handled; Telegram sends them again after a restart", len(unfinished)
             )
