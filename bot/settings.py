@@ -34,8 +34,8 @@ class SettingsError(OperatorError):
     """A setting is missing or malformed; the message names the variable."""
 
 
-# Updates fetched and handled at once (one getUpdates batch): enough that a burst of questions does not hold
-# commands back, few enough for httpcore's pool (README, "Benchmarks").
+# Updates handled at once (the poller's window, and connections to the Bot API): enough that a burst of
+# questions does not hold commands back, few enough for httpcore's pool (README, "Benchmarks").
 CONCURRENCY = 8
 
 
