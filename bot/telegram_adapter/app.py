@@ -291,15 +291,14 @@ class Poller:
     def stop(self) -> None:
         self._stopping.set()
 
-    @property
-    def span(self) -> int:
+    def _span(self) -> int:
         """Updates fetched and not yet acknowledged: running, or finished after the oldest running one."""
         return len(self._running) + len(self._finished)
 
     def _room(self) -> int:
         """How many new updates to fetch now: none until half the window is free, and never so many that
         more than 2 × batch would be handled twice after a kill."""
-        free = min(self.batch - len(self._running), 2 * self.batch - self.span)
+        free = min(self.batch - len(self._running), 2 * self.batch - self._span())
         return free if free >= max(1, self.batch // 2) or not self._running else 0
 
     async def run(self) -> None:
@@ -360,7 +359,7 @@ class Poller:
         return None
 
     async def _fetch(self, long_poll: float) -> Any:
-        limit = min(100, self.span + self._room())  # the updates in hand come first again
+        limit = min(100, self._span() + self._room())  # the updates in hand come first again
         data: dict[str, Any] = {"timeout": long_poll, "limit": limit, "allowed_updates": self.allowed_updates}
         if self.offset is not None:
             data["offset"] = self.offset
