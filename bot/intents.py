@@ -159,8 +159,10 @@ PARTY = _keys(
 # What the parties are called in a question that asks who they are ("kommunenes samarbeidsorgan og fylket").
 PARTY_NAMES = _keys(
     "kommune kommunene kommunenes kommunane fylke fylket fylkeskommune fylkeskommunen regionråd regionrådet "
-    "samarbeidsorgan samarbeidsorganet iør viken mellom regionsamarbeidet kommunesamarbeidet region regionen"
+    "samarbeidsorgan samarbeidsorganet iør viken mellom regionsamarbeidet kommunesamarbeidet region regionen indre "
+    "østfold"
 )
+COLLABORATES = _keys("samarbeider samarbeidar samarbeida samarbeidet samarbeide")  # "hvem samarbeider vi med?"
 ROLE = _keys("rolle rollen rolla roller rollene ansvar ansvaret oppgave oppgaven oppgåve oppgåva")
 SIGNED = _keys("inngått inngikk signert signerte underskrevet skrevet skreiv laget lagde står bak")
 PERIOD = _keys(
@@ -203,6 +205,8 @@ def agreement_topic(text: str, content_words: Iterable[str]) -> Topic | None:
         return Topic.PARTIES  # "hvem er avtalen mellom?"
     if keys & WHO and keys & SIGNED and names_agreement and rest <= SIGNED | WHO | PARTY_NAMES:
         return Topic.PARTIES  # "hvem har inngått avtalen, er det fylket og kommunene?"
+    if keys & WHO and keys & COLLABORATES and keys & _keys("med") and rest <= COLLABORATES | WHO | PARTY_NAMES:
+        return Topic.PARTIES  # "hvem samarbeider vi med her egentlig?"
     if keys & ROLE and names_agreement and rest & (PARTY | PARTY_NAMES) and rest <= ROLE | PARTY | PARTY_NAMES | WHO:
         return Topic.PARTIES  # "hva er fylkets rolle i avtalen?"
     asks_period = keys & PERIOD or (keys & PERIOD_WITH_TIME and keys & TIME)

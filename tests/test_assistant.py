@@ -245,11 +245,13 @@ def test_questions_about_the_agreement_itself(assistant: Assistant) -> None:
         assert "en generell og en spesiell del" in html and "Samferdsel og mobilitet" in html, text
     for text in ("hvem er avtalen mellom?", "hvem er partene i avtalen, kommunenes samarbeidsorgan og fylket?",
                  "hva er fylkets rolle i avtalen?", "hvem har inngått avtalen, er det fylket og kommunene i regionen?",
-                 "hvem er motparten til kommunene i avtalen?"):  # fmt: skip
+                 "hvem er motparten til kommunene i avtalen?", "hvem samarbeider vi med her egentlig?",
+                 "hvem samarbeider kommunene i Indre Østfold med?"):  # fmt: skip
         assert assistant.answer(text).reply.html.startswith(parties), text
     contents = assistant.contents().html
     for text in ("hva er innsatsområdene?", "hvor mange tiltak har avtalen?", "hvilke områder?", "kva er tiltaka",
-                 "hvilke hovedområder dekker avtalen?", "hva er hovedtemaene?"):  # fmt: skip
+                 "hvilke hovedområder dekker avtalen?", "hva er hovedtemaene?",
+                 "Jeg er ny i regionrådet, hvilke hovedområder dekker avtalen?"):  # fmt: skip
         answer = assistant.answer(text)
         assert answer.reply.html == contents, text
         assert [hit.id for hit in answer.hits] == ["1", "2", "3"], text  # what `ask --json` says it showed
@@ -260,7 +262,8 @@ def test_questions_about_the_agreement_itself(assistant: Assistant) -> None:
     for text, top in (("hva skal partene gjøre med trafikksikkerhet?", {"3.2", "3.8"}), ("hvor lenge varer "
                       "yrkesmessa", {"1.7"}), ("samarbeid mellom likeverdige parter", {"likeverdige-parter"}),
                       ("hvilke tiltak finnes for sykkel?", {"3.2", "3.3", "3.8"}),
-                      ("hva er rollen til trafikksikkerhetsutvalget i avtalen?", {"3.2"})):  # fmt: skip
+                      ("hva er rollen til trafikksikkerhetsutvalget i avtalen?", {"3.2"}),
+                      ("hvem samarbeider om yrkesmessa?", {"1.7"})):  # fmt: skip
         assert assistant.answer(text).top_id in top, text
 
 

@@ -77,6 +77,11 @@ INTRODUCTIONS = tuple(
     )
 )  # fmt: skip
 MAX_ROLE_WORDS = 3
+# After the role, where the asker works ("Jeg er ny i regionrådet, …", "Jeg er rådgiver for ordføreren og …"):
+# a phrase from one of these words to a comma or "og", at most MAX_WORKPLACE_WORDS, whose words only say where or
+# who, or are words the agreement lacks ("interessert i sykkelveier, …" keeps its subject).
+WORKPLACE_LINKS = frozenset({"i", "på", "pa", "for", "ved", "hos", "innen", "fra"})
+MAX_WORKPLACE_WORDS = 4
 # Where the question proper starts after a lead-in ("Jeg driver et rørleggerfirma i Rakkestad og lurer på om …"):
 # a lead-in word the agreement has still counts, one it lacks is the asker's situation, not a missing subject.
 TURNS = tuple(
@@ -380,8 +385,11 @@ class SearchIndex:
         return [document.source.id for document in self._documents]
 
     def content_words(self, query: str) -> list[str]:
-        """The question without filler and measure numbers, as typed ("hva sier avtalen om sykkel?" → sykkel)."""
-        return [t.surface for t in tokenize(_MEASURE_REF.sub(" ", query)) if t.surface not in self._lexicon.stopwords]
+        """The question without filler, measure numbers and the asker's role, as typed ("hva sier avtalen om
+        sykkel?" → sykkel)."""
+        text = _MEASURE_REF.sub(" ", query)
+        tokens = self._without_introduction(text, tokenize(text))
+        return [token.surface for token in tokens if token.surface not in self._lexicon.stopwords]
 
     def has_term(self, word: str) -> bool:
         return any(key in self._postings for key in self._keys_of(word))
@@ -488,8 +496,31 @@ class SearchIndex:
                     ):
                         break
                     end += 1
-                return tokens[:start] + tokens[end:] if end > begin else tokens
+                if end == begin:
+                    return tokens
+                return tokens[:start] + tokens[self._workplace_end(text, tokens, end) :]
         return tokens
+
+    def _workplace_end(self, text: str, tokens: list[Token], end: int) -> int:
+        """Where the asker's workplace after the role ends (`WORKPLACE_LINKS`); `end` when there is none."""
+        if end >= len(tokens) or fold(tokens[end].surface) not in WORKPLACE_LINKS:
+            return end
+        for stop in range(end + 1, min(len(tokens), end + 1 + MAX_WORKPLACE_WORDS)):
+            phrase = tokens[end + 1 : stop + 1]
+            if not all(self._says_who_or_where(token.surface) for token in phrase):
+                return end
+            if stop + 1 < len(tokens) and (
+                "," in text[tokens[stop].end : tokens[stop + 1].start] or tokens[stop + 1].surface == "og"
+            ):
+                return stop + 1
+        return end
+
+    def _says_who_or_where(self, word: str) -> bool:
+        """Filler, a place, a party, a kind of public body, or a word the agreement lacks: not a subject."""
+        if word in self._lexicon.stopwords:
+            return True
+        concept = self._concept(word)
+        return concept.uncovered or not concept.alternatives or set(concept.alternatives) <= self._context_keys
 
     def _concept(self, word: str) -> _Concept:
         if self._is_uncovered(word):

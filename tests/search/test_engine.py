@@ -145,6 +145,18 @@ def test_a_role_asked_about_is_still_the_subject(index: SearchIndex) -> None:
     assert index.search("flere som fullfører vgs")  # a relative clause is no introduction
 
 
+def test_where_the_asker_works_is_not_the_subject(index: SearchIndex) -> None:
+    """After the role, a workplace up to a comma or "og" goes with it when its words only say where or who, or
+    are words the agreement lacks; a subject after "i" stays ("interessert i sykkelveier")."""
+    assert index.content_words("Jeg er ny i regionrådet, hva sier avtalen om sykkel?") == ["sykkel"]
+    assert index.content_words("Jeg er rådgiver for ordføreren og lurer på noe om reiseliv") == ["reiseliv"]
+    assert index.content_words("Jeg er interessert i sykkelveier, hva sier avtalen?") == ["sykkelveier"]
+    assert index.content_words("Jeg er lærer i yrkesfag og lurer på om lærlinger") == ["yrkesfag", "lærlinger"]
+    assert index.content_words("Jeg er ny i regionrådet") == ["regionrådet"]  # no comma or "og": no workplace
+    found = index.evidence("Jeg er rådgiver for ordføreren, hva sier avtalen om reiseliv?")
+    assert found is not None and found.uncovered == 0.0
+
+
 def test_a_lead_in_the_agreement_lacks_is_the_askers_situation(index: SearchIndex) -> None:
     """Before "lurer på", "trenger å vite" …: a word the agreement lacks describes the asker, not the subject;
     a word it has, or a subject it lacks, still counts."""
