@@ -59,6 +59,10 @@ def test_synonyms_and_abbreviations(index: SearchIndex) -> None:
     assert ids(index, "korona", 1) == ["2.1"]
     assert ids(index, "turisme", 2)[0] in {"2.3.2", "2.3.3"}
     assert set(ids(index, "vgs")) & {"1.1", "1.4", "1.5"}
+    # A nynorsk word for one of the agreement's words keeps the phrase it stands in: "høgare utdanning" is 1.3's
+    # "høyere utdanning", not any part that says "utdanning".
+    for question in ("høgare utdanning", "hogare utdanning"):
+        assert ids(index, question, 1) == ["1.3"], question
 
 
 def test_a_measure_beats_its_area_on_its_own_words(index: SearchIndex) -> None:
