@@ -77,7 +77,8 @@ SMALL_TALK = (
     _talk(
         SmallTalk.WHO_ARE_YOU,
         "hvem er du|kven er du|hva er du|kva er du|hva heter du|kva heiter du|er du en bot|er du ein bot|"
-        "er du en robot|er du et menneske|hvem snakker jeg med|hvem er dette",
+        "er du en robot|er du et menneske|hvem snakker jeg med|hvem er dette|hvem har laget deg|hvem har lagd deg|"
+        "hvem lagde deg|kven har laga deg|hvem har programmert deg|hvem står bak deg|hvem eier deg",
         "hei hallo egentlig eigentleg da så og nå",
     ),
     _talk(

@@ -275,6 +275,7 @@ def test_small_talk_gets_its_own_reply_never_a_search(chat: TerminalChat) -> Non
         "tusen takk for hjelpen": "Bare hyggelig!",
         "takk, men det var feil svar": "Beklager at svaret ikke traff.",
         "hvem er du?": "Jeg er Partnerskapsboten, en chatbot for partnerskapet",
+        "hvem har laget deg?": "Jeg er Partnerskapsboten, en chatbot for partnerskapet",
     }
     for typed, expected in said.items():
         reply = chat.respond(typed)

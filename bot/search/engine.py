@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.datafile import DataFileError
 from bot.knowledge import Agreement, canonical_measure_id
@@ -557,7 +557,8 @@ class SearchIndex:
         return alternatives
 
     def _typo_alternatives(self, word: str) -> dict[str, float]:
-        """Words of the agreement or the lexicon within a few typing errors; the allowance grows with length."""
+        """Words of the agreement or the lexicon within a few typing errors; the allowance grows with length. Two
+        letters swapped are one error ("mobilitestanalyse"), as people make it."""
         folded = fold(word)
         alternatives: dict[str, float] = {}
         for key in self._undoubled.get(undouble(term_key(word)), ()):
@@ -567,7 +568,7 @@ class SearchIndex:
         if not allowed or alternatives or self._splitter.frequency(word) >= REAL_WORD_ZIPF:
             return alternatives  # a real word is not a typo: "renovasjon" is not "innovasjon"
         for surface, distance, _ in process.extract(
-            folded, self._fuzzy_choices, scorer=Levenshtein.distance, score_cutoff=allowed, limit=8
+            folded, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=allowed, limit=8
         ):
             quality = TYPO_BY_DISTANCE[int(distance)] if distance else OWN
             for key in self._surface_keys[surface]:

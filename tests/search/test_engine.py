@@ -25,6 +25,7 @@ def test_unrelated_questions_get_nothing(index: SearchIndex, query: str) -> None
 def test_filler_is_ignored(index: SearchIndex) -> None:
     assert ids(index, "hva sier avtalen om sykkel?") == ids(index, "sykkel")
     assert ids(index, "kva seier avtala om buss?") == ids(index, "buss")
+    assert ids(index, "e det nåkka om innfartsparkering?") == ids(index, "innfartsparkering")  # dialect "noe"
 
 
 @pytest.mark.parametrize(
@@ -49,6 +50,7 @@ def test_compounds_both_ways(index: SearchIndex) -> None:
 def test_typo_tolerance_grows_with_length(index: SearchIndex) -> None:
     assert ids(index, "yrkesmese", 1) == ["1.7"]  # 1 edit in 9 letters
     assert ids(index, "trafikksikerhett", 1)[0] in {"3.2", "3.8"}  # 2 edits in 16 letters
+    assert ids(index, "mobilitestanalyse", 1) == ["3.1.2"]  # two letters swapped are one edit, and one more
     assert index.search("tag") == []  # one edit from "tog", but short words need exact spelling
     assert ids(index, "bus", 1) == ["3.4"]  # ...except a doubled consonant typed single (nynorsk "grøn")
     assert ids(index, "grøn omstilling", 2)[0] in {"2.1.B", "2.2"}
@@ -63,6 +65,7 @@ def test_synonyms_and_abbreviations(index: SearchIndex) -> None:
     # "høyere utdanning", not any part that says "utdanning".
     for question in ("høgare utdanning", "hogare utdanning"):
         assert ids(index, question, 1) == ["1.3"], question
+    assert ids(index, "leie sykkel i byen", 1) == ["3.3"]  # renting is sharing: 3.3's "delingsordninger"
 
 
 def test_a_measure_beats_its_area_on_its_own_words(index: SearchIndex) -> None:

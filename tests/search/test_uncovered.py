@@ -143,6 +143,9 @@ FACT_QUESTIONS = [
     "rutetidene for bussen mellom Askim og Mysen",
     "hvem er rektor på fagskolen?",
     "har antall drepte i trafikken gått ned?",
+    "hvem sitter i trafikksikkerhetsutvalget?",
+    "hvilket busselskap kjører rutene i Marker?",
+    "hva var frafallet på vgs i fjor?",
 ]
 # The same kinds of question asked of the agreement: it answers with what it says.
 ASKED_OF_THE_AGREEMENT = [
