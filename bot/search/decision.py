@@ -69,15 +69,15 @@ WEIGHTS_SEMANTIC: dict[str, float] = {
     "uncovered": -10.946,
 }
 WEIGHTS_LEXICAL: dict[str, float] = {
-    "bias": -2.887,
-    "asks_fact": -8.884,
-    "best_coverage": 1.618,
-    "context": -4.579,
-    "coverage": 6.229,
-    "missing_rare": -1.62,
-    "partial": -3.957,
-    "subject_found": -0.364,
-    "uncovered": -8.663,
+    "bias": -2.945,
+    "asks_fact": -8.983,
+    "best_coverage": 1.182,
+    "context": -4.199,
+    "coverage": 6.459,
+    "missing_rare": -1.625,
+    "partial": -3.892,
+    "subject_found": -0.196,
+    "uncovered": -8.267,
 }
 THRESHOLD = 0.5  # answer when the model's probability reaches this
 
