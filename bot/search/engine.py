@@ -459,7 +459,7 @@ class SearchIndex:
             concepts = [
                 c
                 for c, start in zip(concepts, starts, strict=True)
-                if start >= lead_in or c.alternatives or c.uncovered
+                if start >= lead_in or c.alternatives
             ]
         capitals = {word.lower() for word in _ABBREVIATION.findall(query)}  # "PC", "NAV": a subject, however short
         for concept in concepts:

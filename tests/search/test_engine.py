@@ -165,8 +165,9 @@ def test_where_the_asker_works_is_not_the_subject(index: SearchIndex) -> None:
 
 
 def test_a_lead_in_the_agreement_lacks_is_the_askers_situation(index: SearchIndex) -> None:
-    """Before "lurer på", "trenger å vite" …: a word the agreement lacks describes the asker, not the subject;
-    a word it has, or a subject it lacks, still counts."""
+    """Before "lurer på", "trenger å vite" …: a word the agreement lacks, even a subject it lacks ("orientere
+    kommunestyret"), describes the asker's situation; a word it has still counts, and so does the whole lead-in
+    when the question proper has no words of its own ("… og lurer på hva avtalen sier om det")."""
     question = "Jeg har en liten frisørsalong i Askim og lurer på hva avtalen sier om lærlinger"
     found, alone = index.evidence(question), index.evidence("frisørsalong og lærlinger")
     assert found is not None and alone is not None
@@ -174,5 +175,10 @@ def test_a_lead_in_the_agreement_lacks_is_the_askers_situation(index: SearchInde
     assert "1.8" in [hit.id for hit in index.search(question)[:3]]
     uncovered = index.evidence("Vi snakket om eiendomsskatt i går og lurer på hva avtalen sier om det")
     assert uncovered is not None and uncovered.uncovered > 0.0
+    audience = "Jeg skal orientere kommunestyret og trenger å vite hva avtalen sier om sykkelveier"
+    found, alone = index.evidence(audience), index.evidence("kommunestyret og sykkelveier")
+    assert found is not None and alone is not None
+    assert found.uncovered == 0.0 < alone.uncovered
+    assert index.search(audience)
     kept = index.evidence("Frisørsalonger og lærlinger, det lurer jeg på")  # nothing after it: the lead-in is all
     assert kept is not None and kept.missing_rare > 0.0
