@@ -456,11 +456,7 @@ class SearchIndex:
                 concepts.append(self._concept(content[position][0]))
             position += length
         if 0 < lead_in < len(content):  # a lead-in, and a question after it
-            concepts = [
-                c
-                for c, start in zip(concepts, starts, strict=True)
-                if start >= lead_in or c.alternatives
-            ]
+            concepts = [c for c, start in zip(concepts, starts, strict=True) if start >= lead_in or c.alternatives]
         capitals = {word.lower() for word in _ABBREVIATION.findall(query)}  # "PC", "NAV": a subject, however short
         for concept in concepts:
             concept.broad = bool(concept.alternatives) and set(concept.alternatives) <= self._context_keys
