@@ -81,7 +81,8 @@ def strip_derivation(word: str) -> str | None:
 
 _ENDINGS = ("ene", "ane", "er", "ar", "en", "et", "an", "a")  # "-an": dialect plural, "togan"
 _COMPARISON = ("este", "ere", "est")  # "grønnere", "tryggest": the adjective the agreement uses
-_DOUBLE = re.compile(r"([bdfgklmnprst])\1")
+_DOUBLED = "bdfgklmnprst"  # the consonants Norwegian doubles
+_DOUBLE = re.compile(rf"([{_DOUBLED}])\1")
 
 
 def base_forms(word: str) -> list[str]:
@@ -125,6 +126,19 @@ def uninflected_forms(word: str) -> list[str]:
     """The word without a noun's or verb's ending ("veiledningen" → "veiledning", "prøven" → "prøve"): how
     common a word is in general Norwegian is read from a list where an inflected form looks rarer."""
     return [word[: -len(ending)] for ending in _INFLECTIONS if word.endswith(ending) and len(word) - len(ending) >= 4]
+
+
+def respelled_forms(word: str) -> list[str]:
+    """The word with one consonant doubled or a doubled one made single ("forskjelen" → "forskjellen",
+    "generel" → "generell"): a common word typed in haste must not look rare, like a subject the agreement
+    lacks, when general Norwegian is asked how common it is."""
+    single = [word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] == word[i - 1] in _DOUBLED]
+    double = [
+        word[: i + 1] + word[i:]
+        for i in range(1, len(word))
+        if word[i] in _DOUBLED and word[i] != word[i - 1] and word[i + 1 : i + 2] != word[i]
+    ]
+    return single + double
 
 
 def undouble(text: str) -> str:

@@ -28,6 +28,7 @@ from bot.search.analysis import (
     bokmal_forms,
     fold,
     normalise,
+    respelled_forms,
     strip_derivation,
     term_key,
     tokenize,
@@ -607,7 +608,12 @@ class SearchIndex:
             zipf = (
                 max(
                     self._splitter.frequency(form)
-                    for form in (concept.word, *bokmal_forms(concept.word), *uninflected_forms(concept.word))
+                    for form in (
+                        concept.word,
+                        *bokmal_forms(concept.word),
+                        *uninflected_forms(concept.word),
+                        *respelled_forms(concept.word),
+                    )
                 )
                 if " " not in concept.word
                 else 0.0

@@ -7,6 +7,7 @@ from bot.search.analysis import (
     base_forms,
     bokmal_forms,
     fold,
+    respelled_forms,
     strip_derivation,
     term_key,
     tokenize,
@@ -64,6 +65,21 @@ def test_inflected_words_have_their_plain_form_for_the_frequency_list() -> None:
     assert "prøve" in uninflected_forms("prøven")
     assert "idrett" in uninflected_forms("idretter")
     assert uninflected_forms("bøt") == []  # too short to have an ending
+
+
+def test_a_consonant_typed_single_or_double_has_the_other_form_for_the_frequency_list() -> None:
+    assert "forskjellen" in respelled_forms("forskjelen")
+    assert "generell" in respelled_forms("generel")
+    assert respelled_forms("buss") == ["bus"]  # one doubled consonant made single, none tripled
+    assert respelled_forms("ei") == []
+
+
+def test_a_common_word_typed_in_haste_weighs_as_filler(index: SearchIndex) -> None:
+    """ "forskjelen" is "forskjellen" with one l: as common, so the question covers as much of itself."""
+    typed = index.evidence("forskjelen på generell og spesiell del")
+    right = index.evidence("forskjellen på generell og spesiell del")
+    assert typed is not None and right is not None
+    assert typed.coverage == pytest.approx(right.coverage, abs=0.05)
 
 
 def test_nynorsk_endings_have_bokmal_forms_for_the_frequency_list() -> None:
