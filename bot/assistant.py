@@ -69,6 +69,7 @@ _CONTENTS_ROW = (Button(texts.BUTTON_CONTENTS, callbacks.contents()),)
 TOPIC_SECTIONS: dict[Topic, tuple[str, ...]] = {
     Topic.PERIOD: ("innledning",),
     Topic.PARTIES: ("innledning", "likeverdige-parter"),
+    Topic.SIGNATORIES: (),
     Topic.PURPOSE: ("innledning", "ambisjon"),
     Topic.PARTS: ("innledning",),
     Topic.WHAT: (),
@@ -319,6 +320,8 @@ class Assistant:
         agreement = self.agreement
         parties = " og ".join(f"{escape(p.name)} ({escape(p.short)})" for p in agreement.parties)
         areas = "\n".join(f"{escape(a.id)}. {escape(a.title)} {escape(a.hashtag)}" for a in agreement.areas)
+        if topic is Topic.SIGNATORIES:  # the text names no one who signed: say so, and who the parties are
+            return Answer(Reply(texts.ABOUT_SIGNATORIES.format(parties=parties), (_CONTENTS_ROW,)), False, None)
         header = {
             Topic.PERIOD: texts.ABOUT_PERIOD,
             Topic.PARTIES: texts.ABOUT_PARTIES,

@@ -140,6 +140,7 @@ def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
 class Topic(Enum):
     PERIOD = "period"
     PARTIES = "parties"
+    SIGNATORIES = "signatories"  # who signed it: persons the agreement's text does not name
     PURPOSE = "purpose"
     PARTS = "parts"
     WHAT = "what"  # "hva er partnerskapsavtalen?", "hva handler avtalen om?"
@@ -165,7 +166,9 @@ PARTY_NAMES = _keys(
 )
 COLLABORATES = _keys("samarbeider samarbeidar samarbeida samarbeidet samarbeide")  # "hvem samarbeider vi med?"
 ROLE = _keys("rolle rollen rolla roller rollene ansvar ansvaret oppgave oppgaven oppgåve oppgåva")
-SIGNED = _keys("inngått inngikk signert signerte underskrevet skrevet skreiv laget lagde står bak")
+SIGNED = _keys("inngått inngikk skrevet skreiv laget lagde står bak")
+# Who signed it asks for persons, whom the text does not name ("hvem signerte avtalen for fylket?").
+SIGNED_BY = _keys("signert signerte signere signerer underskrevet underskreiv underskrev under underskrift")
 PERIOD = _keys(
     "periode perioden varer vare varighet lenge gyldig gyldighet gyldigheit utløper utløp slutter sluttdato "
     "startdato starter begynner begynte fornyes fornyet fornying revideres revidert rullering"
@@ -204,6 +207,8 @@ def agreement_topic(text: str, content_words: Iterable[str]) -> Topic | None:
         return Topic.PARTIES
     if keys & WHO and names_agreement and keys & _keys("mellom") and rest <= PARTY_NAMES | WHO:
         return Topic.PARTIES  # "hvem er avtalen mellom?"
+    if keys & WHO and keys & SIGNED_BY and names_agreement and rest <= SIGNED_BY | SIGNED | WHO | PARTY_NAMES:
+        return Topic.SIGNATORIES
     if keys & WHO and keys & SIGNED and names_agreement and rest <= SIGNED | WHO | PARTY_NAMES:
         return Topic.PARTIES  # "hvem har inngått avtalen, er det fylket og kommunene?"
     if keys & WHO and keys & COLLABORATES and keys & _keys("med") and rest <= COLLABORATES | WHO | PARTY_NAMES:

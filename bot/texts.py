@@ -40,6 +40,7 @@ ABOUT_PERIOD = (
     "kjenner, sier ikke mer om når den begynner eller slutter."
 )
 ABOUT_PARTIES = "Partene i avtalen er <b>{parties}</b>. Slik omtaler avtalen dem:"
+ABOUT_SIGNATORIES = "Avtaleteksten jeg kjenner, sier ikke hvem som signerte den. Partene i avtalen er <b>{parties}</b>."
 ABOUT_PURPOSE = "Dette sier avtalen om formålet og ambisjonen med samarbeidet:"
 ABOUT_PARTS = (
     "Partnerskapsavtalen består av en generell og en spesiell del. Jeg kjenner den spesielle delen, "

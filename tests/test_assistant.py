@@ -229,11 +229,21 @@ def test_questions_about_the_agreement_itself(assistant: Assistant) -> None:
         assert [hit.id for hit in answer.hits] == ["innledning"], text
     parties = "Partene i avtalen er <b>Indre Østfold regionråd (IØR) og Viken fylkeskommune (Viken)</b>"
     for text in ("hvem er partene i avtalen?", "Hvem er partene?", "kven er partane i avtala", "hvilke parter er "
-                 "med?", "hvem står bak avtalen", "hvem har signert avtalen?"):  # fmt: skip
+                 "med?", "hvem står bak avtalen", "hvem har inngått avtalen?"):  # fmt: skip
         answer = assistant.answer(text)
         assert answer.reply.html.startswith(parties), text
         assert "partene er likeverdige" in answer.reply.html, text
         assert [hit.id for hit in answer.hits] == ["innledning", "likeverdige-parter"], text
+    # Who signed it asks for persons the text does not name: it says so (nothing shown as the answer).
+    for text in (
+        "hvem har signert avtalen?",
+        "hvem signerte partnerskapsavtalen for fylket?",
+        "hvem skrev under avtalen",
+    ):
+        answer = assistant.answer(text)
+        assert answer.reply.html.startswith("Avtaleteksten jeg kjenner, sier ikke hvem som signerte den"), text
+        assert "Indre Østfold regionråd (IØR)" in answer.reply.html, text
+        assert not answer.answered and not answer.hits, text
     for text in ("hva er formålet med avtalen?", "formål", "kva er føremålet med avtala", "hvorfor har vi denne "
                  "avtalen?", "hva er hensikten med partnerskapsavtalen", "kva vil dei oppnå med avtala?",
                  "hva vil vi oppnå med samarbeidet?"):  # fmt: skip
