@@ -95,6 +95,10 @@ def decide(evidence: Evidence) -> bool:
     """Answer (True) or abstain."""
     if evidence.uncovered > 0 and not evidence.specific_found:
         return False  # a subject the agreement lacks, asked about a place or a party it names
-    if evidence.brevity == 1.0 and evidence.subject_found and not evidence.uncovered and not evidence.partial:
+    if (
+        evidence.brevity == 1.0
+        and evidence.subject_found
+        and not (evidence.uncovered or evidence.partial or evidence.asks_fact)
+    ):
         return True  # one word the agreement or the lexicon has (a typo of one too): it embeds far from any part
     return evidence.coverage > 0 and probability(evidence) >= THRESHOLD

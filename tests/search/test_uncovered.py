@@ -94,6 +94,8 @@ UNRELATED = [
     "bostøtte fra kommunen",
     "søke barnehageplass i Askim",
     "ordføreren i Rakkestad",
+    "støy fra jernbanen i Askim sentrum",
+    "vedlikeholdsetterslepet på fylkesveiene",  # a compound starting with a listed subject
 ]
 # A measure's subject asked about a place or a party: the context words must not block the answer.
 PARAPHRASES = [
@@ -146,6 +148,9 @@ FACT_QUESTIONS = [
     "hvem sitter i trafikksikkerhetsutvalget?",
     "hvilket busselskap kjører rutene i Marker?",
     "hva var frafallet på vgs i fjor?",
+    "hvilke kurs har etablerertjenesten i høst?",
+    "reisetid med tog fra Mysen til Oslo",
+    "når er møtet?",  # one word found ("regionrådsmøtene"), but a when-question: the agreement has no dates
 ]
 # The same kinds of question asked of the agreement: it answers with what it says.
 ASKED_OF_THE_AGREEMENT = [
