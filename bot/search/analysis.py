@@ -132,7 +132,7 @@ def respelled_forms(word: str) -> list[str]:
     """The word with one consonant doubled or a doubled one made single ("forskjelen" → "forskjellen",
     "generel" → "generell"): a common word typed in haste must not look rare, like a subject the agreement
     lacks, when general Norwegian is asked how common it is."""
-    single = [word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] == word[i - 1] in _DOUBLED]
+    single = [word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] in _DOUBLED and word[i] == word[i - 1]]
     double = [
         word[: i + 1] + word[i:]
         for i in range(1, len(word))

@@ -81,7 +81,7 @@ MAX_ROLE_WORDS = 3
 # After the role, where the asker works ("Jeg er ny i regionrådet, …", "Jeg er rådgiver for ordføreren og …"):
 # a phrase from one of these words to a comma or "og", at most MAX_WORKPLACE_WORDS, whose words only say where or
 # who, or are words the agreement lacks ("interessert i sykkelveier, …" keeps its subject).
-WORKPLACE_LINKS = frozenset({"i", "på", "pa", "for", "ved", "hos", "innen", "fra"})
+WORKPLACE_LINKS = frozenset({"i", "pa", "for", "ved", "hos", "innen", "fra"})  # folded: "på" is "pa"
 MAX_WORKPLACE_WORDS = 4
 # Where the question proper starts after a lead-in ("Jeg driver et rørleggerfirma i Rakkestad og lurer på om …"):
 # a lead-in word the agreement has still counts, one it lacks is the asker's situation, not a missing subject.
