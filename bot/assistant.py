@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import callbacks, commands, texts
-from bot.intents import SmallTalk, Topic, agreement_topic, is_greeting, small_talk
+from bot.intents import SmallTalk, Topic, agreement_topic, asks_ambition, is_greeting, small_talk
 from bot.knowledge import Agreement, Area, Measure, Section, canonical_measure_id
 from bot.milestones.dates import OSLO
 from bot.milestones.desk import MilestoneDesk, MilestoneQuestion
@@ -149,7 +149,7 @@ class Assistant:
             return Answer(self.area(found.id), True, found.id, (found,))
         topic = agreement_topic(query, self.index.content_words(query))
         if topic is not None:
-            return self._about(topic)
+            return self._about(topic, ambition_first=asks_ambition(query))
         asked = self.desk.read_question(query)
         if asked.about_milestones:
             return self._milestone_answer(query, asked, offset, notes)
@@ -311,8 +311,9 @@ class Assistant:
                     found.append((suggestion, corrected))
         return found[:limit]
 
-    def _about(self, topic: Topic) -> Answer:
-        """A question about the agreement itself: its metadata, then its own opening words (never invented)."""
+    def _about(self, topic: Topic, *, ambition_first: bool = False) -> Answer:
+        """A question about the agreement itself: its metadata, then its own opening words (never invented); the
+        ambition before the stated purpose when the question names it."""
         if topic in (Topic.WHAT, Topic.AREAS):  # what the reply shows: the opening (for WHAT), then the areas
             ids = (["innledning"] if topic is Topic.WHAT else []) + [area.id for area in self.agreement.areas]
             shown = tuple(hit for hit in map(self._hit_for, ids, [100.0] * len(ids)) if hit)
@@ -330,7 +331,8 @@ class Assistant:
         }[topic].format(title=escape(agreement.title), period=escape(agreement.period), parties=parties, areas=areas)
         lines = [header]
         hits: list[Hit] = []
-        for section_id in TOPIC_SECTIONS[topic]:
+        sections = TOPIC_SECTIONS[topic]
+        for section_id in sorted(sections, key=lambda id_: id_ != "ambisjon") if ambition_first else sections:
             section = agreement.find(section_id)
             if isinstance(section, Section):
                 lines += ["", *section_block(section)]

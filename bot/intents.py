@@ -180,6 +180,8 @@ PURPOSE = _keys(
     "formål formålet føremål føremålet hensikt hensikten hensikta mål målet målsetting målsettingen hvorfor "
     "kvifor poeng poenget meningen meininga vitsen visjon visjonen oppnå oppnås ønsker ønskjer ambisjon ambisjonen"
 )
+# Of the purpose words, those that ask for the ambition ("Ambisjon for avtalen") before the stated purpose.
+AMBITION = _keys("ambisjon ambisjonen ambisjonane visjon visjonen oppnå oppnås målsetting målsettingen")
 PARTS = _keys("generell generelle spesiell spesielle deler delene del delen består inneholder to")
 WHAT = _keys(
     "hva kva handler handlar om innhold innholdet inneholder inneheld fortell forklar sier seier dekker dekkjer "
@@ -192,6 +194,11 @@ AREAS = _keys(
     "hovedtemaer hovedtemaene hovudtema hovudtemaa hovedpunkter hovedpunktene hovudpunkta hovedsaker hovedsakene"
 )
 COUNT = _keys("mange antall tal talet oversikt liste")
+
+
+def asks_ambition(text: str) -> bool:
+    """Whether a question about the purpose names the ambition ("hva er ambisjonen med avtalen?")."""
+    return bool(set(_key_list(text)) & AMBITION)
 
 
 def agreement_topic(text: str, content_words: Iterable[str]) -> Topic | None:

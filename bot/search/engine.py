@@ -386,11 +386,11 @@ class SearchIndex:
         return [document.source.id for document in self._documents]
 
     def content_words(self, query: str) -> list[str]:
-        """The question without filler, measure numbers and the asker's role, as typed ("hva sier avtalen om
-        sykkel?" → sykkel)."""
+        """The question without filler, measure numbers, lone letters (dialect "e" for "er") and the asker's role,
+        as typed ("hva sier avtalen om sykkel?" → sykkel)."""
         text = _MEASURE_REF.sub(" ", query)
         tokens = self._without_introduction(text, tokenize(text))
-        return [token.surface for token in tokens if token.surface not in self._lexicon.stopwords]
+        return [t.surface for t in tokens if len(t.surface) > 1 and t.surface not in self._lexicon.stopwords]
 
     def has_term(self, word: str) -> bool:
         return any(key in self._postings for key in self._keys_of(word))

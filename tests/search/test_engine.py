@@ -26,6 +26,7 @@ def test_filler_is_ignored(index: SearchIndex) -> None:
     assert ids(index, "hva sier avtalen om sykkel?") == ids(index, "sykkel")
     assert ids(index, "kva seier avtala om buss?") == ids(index, "buss")
     assert ids(index, "e det nåkka om innfartsparkering?") == ids(index, "innfartsparkering")  # dialect "noe"
+    assert index.content_words("e det nåkka om innfartsparkering?") == ["innfartsparkering"]  # "e": "er"
 
 
 @pytest.mark.parametrize(
