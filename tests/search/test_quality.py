@@ -20,20 +20,20 @@ FLOORS = {"hit3": 0.95, "mrr": 0.90, "abstain": 0.95}
 # Sets written later, from the agreement alone: the floor is what the search reached, less 0.02. The calibration
 # sets were tuned on; the frozen sets never were (nobody reads them: only their overall figures are looked at).
 REACHED = {
-    "questions_calibration.yaml": {"hit3": 0.992, "mrr": 0.922, "abstain": 0.986},
-    "questions_calibration2.yaml": {"hit3": 0.983, "mrr": 0.925, "abstain": 1.0},
+    "questions_calibration.yaml": {"hit3": 0.992, "mrr": 0.926, "abstain": 0.986},
+    "questions_calibration2.yaml": {"hit3": 0.983, "mrr": 0.929, "abstain": 1.0},
     "questions_calibration3.yaml": {"hit3": 0.942, "mrr": 0.895, "abstain": 0.988},
     "questions_calibration4.yaml": {"hit3": 0.985, "mrr": 0.926, "abstain": 0.978},
-    "questions_calibration5.yaml": {"hit3": 0.96, "mrr": 0.914, "abstain": 0.95},
-    "questions_calibration6.yaml": {"hit3": 0.955, "mrr": 0.906, "abstain": 1.0},
+    "questions_calibration5.yaml": {"hit3": 0.96, "mrr": 0.919, "abstain": 0.95},
+    "questions_calibration6.yaml": {"hit3": 0.955, "mrr": 0.915, "abstain": 1.0},
     "questions_calibration7.yaml": {"hit3": 0.99, "mrr": 0.97, "abstain": 0.975},
-    "questions_calibration8.yaml": {"hit3": 0.971, "mrr": 0.917, "abstain": 0.983},
-    "questions_calibration9.yaml": {"hit3": 0.954, "mrr": 0.871, "abstain": 0.986},
+    "questions_calibration8.yaml": {"hit3": 0.971, "mrr": 0.921, "abstain": 0.983},
+    "questions_calibration9.yaml": {"hit3": 0.954, "mrr": 0.875, "abstain": 0.986},
     "questions_calibration10.yaml": {"hit3": 0.971, "mrr": 0.926, "abstain": 0.967},
-    "questions_frozen.yaml": {"hit3": 0.96, "mrr": 0.91, "abstain": 0.929},
-    "questions_frozen2.yaml": {"hit3": 0.925, "mrr": 0.884, "abstain": 0.98},
-    "questions_frozen3.yaml": {"hit3": 0.984, "mrr": 0.932, "abstain": 0.945},
-    "questions_frozen4.yaml": {"hit3": 0.952, "mrr": 0.878, "abstain": 0.945},
+    "questions_frozen.yaml": {"hit3": 0.96, "mrr": 0.913, "abstain": 0.929},
+    "questions_frozen2.yaml": {"hit3": 0.925, "mrr": 0.888, "abstain": 0.98},
+    "questions_frozen3.yaml": {"hit3": 0.984, "mrr": 0.936, "abstain": 0.945},
+    "questions_frozen4.yaml": {"hit3": 0.952, "mrr": 0.882, "abstain": 0.945},
     "questions_frozen5.yaml": {"hit3": 0.962, "mrr": 0.916, "abstain": 0.96},
 }
 
