@@ -75,6 +75,7 @@ TOPIC_SECTIONS: dict[Topic, tuple[str, ...]] = {
     Topic.WHAT: (),
     Topic.AREAS: (),
 }
+AMBITION_SECTION = "ambisjon"  # shown first when a question about the purpose names the ambition
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,7 @@ class Assistant:
         lines = [header]
         hits: list[Hit] = []
         sections = TOPIC_SECTIONS[topic]
-        for section_id in sorted(sections, key=lambda id_: id_ != "ambisjon") if ambition_first else sections:
+        for section_id in sorted(sections, key=lambda id_: id_ != AMBITION_SECTION) if ambition_first else sections:
             section = agreement.find(section_id)
             if isinstance(section, Section):
                 lines += ["", *section_block(section)]
