@@ -91,14 +91,22 @@ def probability(evidence: Evidence) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, total))))
 
 
+def abstains_whatever_it_means(evidence: Evidence) -> bool:
+    """Abstain on the lexical signals alone, whatever the semantic layer would say: the search then skips the
+    question's embedding, most of a question's cost (README, "Speed")."""
+    if evidence.uncovered > 0 and not evidence.specific_found:
+        return True  # a subject the agreement lacks, asked about a place or a party it names
+    return evidence.coverage <= 0  # no word of the question is in the agreement or the lexicon
+
+
 def decide(evidence: Evidence) -> bool:
     """Answer (True) or abstain."""
-    if evidence.uncovered > 0 and not evidence.specific_found:
-        return False  # a subject the agreement lacks, asked about a place or a party it names
+    if abstains_whatever_it_means(evidence):
+        return False
     if (
         evidence.brevity == 1.0
         and evidence.subject_found
         and not (evidence.uncovered or evidence.partial or evidence.asks_fact)
     ):
         return True  # one word the agreement or the lexicon has (a typo of one too): it embeds far from any part
-    return evidence.coverage > 0 and probability(evidence) >= THRESHOLD
+    return probability(evidence) >= THRESHOLD

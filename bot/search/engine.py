@@ -14,7 +14,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from rapidfuzz import process
@@ -36,7 +36,7 @@ from bot.search.analysis import (
     uninflected_forms,
 )
 from bot.search.compounds import CompoundSplitter
-from bot.search.decision import Evidence, decide
+from bot.search.decision import Evidence, abstains_whatever_it_means, decide
 from bot.search.lexicon import MAX_FORM_WORDS, Lexicon, Name, Uncovered, UncoveredWord
 from bot.search.semantic import Embedder, SemanticLayer
 
@@ -696,27 +696,12 @@ class SearchIndex:
             return None
         return self._evidence(query, self._lexical(concepts), len(concepts))[0]
 
-    def _evidence(self, query: str, lexical: _Lexical, words: int) -> tuple[Evidence, dict[int, float]]:
-        similarities = None
-        if self._semantic is not None:
-            try:
-                similarities = self._semantic.similarities(query)
-            except Exception as error:  # a model that fails on one question must not fail the question
-                logger.warning(
-                    "search: semantic layer failed on a question (%s); lexical search only", type(error).__name__
-                )
-        lexical_order = sorted(lexical.coverage, key=lambda index: -lexical.coverage[index])
-        semantic: dict[int, float] = {}
-        top = second = 0.0
-        if similarities is not None:
-            count = len(self._documents)
-            semantic = {index: float(value) for index, value in enumerate(similarities[:count])}
-            for (_, documents), value in zip(self._name_passages, similarities[count:], strict=True):
-                for index in documents if words > 1 else ():  # a bare word is near any list of words
-                    semantic[index] = max(semantic[index], float(value))
-            ordered = sorted(semantic.values(), reverse=True)
-            top, second = ordered[0], ordered[1] if len(ordered) > 1 else ordered[0]
-        evidence = Evidence(
+    def _evidence(
+        self, query: str, lexical: _Lexical, words: int, *, settled_early: bool = False
+    ) -> tuple[Evidence, dict[int, float]]:
+        """With `settled_early`, a question the lexical signals already abstain on is not embedded (its
+        evidence then lacks the semantic signals, which could not change the decision)."""
+        lexical_only = Evidence(
             coverage=lexical.share,
             missing_rare=lexical.missing_rare,
             subject_found=lexical.subject_found,
@@ -726,12 +711,30 @@ class SearchIndex:
             partial=lexical.partial,
             brevity=1.0 / max(1, words),
             asks_fact=self.asks_fact(query),
-            best_coverage=lexical.coverage[lexical_order[0]] if lexical_order else 0.0,
-            similarity=top,
-            margin=top - second,
-            semantic=similarities is not None,
+            best_coverage=max(lexical.coverage.values(), default=0.0),
+            similarity=0.0,
+            margin=0.0,
+            semantic=False,
         )
-        return evidence, semantic
+        if self._semantic is None or (settled_early and abstains_whatever_it_means(lexical_only)):
+            return lexical_only, {}
+        similarities = None
+        try:
+            similarities = self._semantic.similarities(query)
+        except Exception as error:  # a model that fails on one question must not fail the question
+            logger.warning(
+                "search: semantic layer failed on a question (%s); lexical search only", type(error).__name__
+            )
+        if similarities is None:
+            return lexical_only, {}
+        count = len(self._documents)
+        semantic = {index: float(value) for index, value in enumerate(similarities[:count])}
+        for (_, documents), value in zip(self._name_passages, similarities[count:], strict=True):
+            for index in documents if words > 1 else ():  # a bare word is near any list of words
+                semantic[index] = max(semantic[index], float(value))
+        ordered = sorted(semantic.values(), reverse=True)
+        top, second = ordered[0], ordered[1] if len(ordered) > 1 else ordered[0]
+        return replace(lexical_only, similarity=top, margin=top - second, semantic=True), semantic
 
     def asks_fact(self, query: str) -> bool:
         """Whether the question asks for a figure, a price, a time or a procedure (`asks_for`), which the
@@ -743,7 +746,7 @@ class SearchIndex:
     def _ranked(self, query: str, concepts: list[_Concept]) -> list[Hit]:
         """The decision, then the order: lexical coverage and semantic similarity fused by reciprocal rank."""
         lexical = self._lexical(concepts)
-        evidence, semantic = self._evidence(query, lexical, len(concepts))
+        evidence, semantic = self._evidence(query, lexical, len(concepts), settled_early=True)
         if not decide(evidence):
             return []
         coverage = lexical.coverage

@@ -242,6 +242,35 @@ def test_a_model_that_fails_on_a_question_leaves_the_lexical_answer(
     assert "lexical search only" in caplog.text
 
 
+@pytest.mark.parametrize(
+    ("question", "embedded"),
+    [
+        ("hva koster en pizza i Oslo?", False),  # no word of it is in the agreement
+        ("vaksinering i Mysen", False),  # a subject the agreement lacks, in a place it names
+        ("hva sier avtalen om sykkel?", True),
+        ("hvordan folk reiser til jobben", True),  # the lexical layer alone would abstain: the model decides
+    ],
+)
+def test_a_question_the_words_already_abstain_on_is_not_embedded(
+    agreement: Agreement, monkeypatch: pytest.MonkeyPatch, question: str, embedded: bool
+) -> None:
+    """The embedding is most of a question's cost; where no similarity could make the search answer, it is
+    skipped, and the answer is the one the search gives with it."""
+    monkeypatch.setenv(semantic.CACHE_SETTING, "off")
+    index = SearchIndex(
+        documents_from_agreement(agreement), load_lexicon(), CompoundSplitter(wordfreq_zipf()), CountingEmbedder
+    )
+    assert index.semantic
+    CountingEmbedder.query_calls = 0
+    hits = index.search(question)
+    assert (CountingEmbedder.query_calls > 0) is embedded
+    evidence = index.evidence(question)  # what the calibration sees: every signal, the similarity included
+    assert evidence is not None and evidence.semantic
+    assert decide(evidence) is bool(hits)
+    if not embedded:
+        assert decide(dataclasses.replace(evidence, similarity=1.0, margin=0.0)) is False
+
+
 def test_a_name_is_embedded_with_the_names_people_use_for_it(
     agreement: Agreement, monkeypatch: pytest.MonkeyPatch
 ) -> None:
