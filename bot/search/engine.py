@@ -310,10 +310,10 @@ class SearchIndex:
                 found.extend((f"{entry.name}: {description}", documents) for description in entry.described)
         return found
 
-    def _add_uncovered(self, subjects: Sequence[UncoveredWord]) -> tuple[set[str], set[tuple[str, ...]]]:
-        """The keys of subjects the agreement does not cover; one the agreement or the synonym list has is
-        refused at its line: it would be a subject the agreement does cover."""
-        single: set[str] = set()
+    def _add_uncovered(self, subjects: Sequence[UncoveredWord]) -> tuple[dict[str, set[str]], set[tuple[str, ...]]]:
+        """The keys of subjects the agreement does not cover, each with its words (folded); one the agreement
+        or the synonym list has is refused at its line: it would be a subject the agreement does cover."""
+        single: dict[str, set[str]] = defaultdict(set)
         phrases: set[tuple[str, ...]] = set()
         for entry in subjects:
             keys = self._phrase_keys(entry.word)
@@ -328,7 +328,7 @@ class SearchIndex:
                 raise DataFileError(entry.path, entry.line, entry.field, f"{entry.word!r} stands in the agreement")
             if keys[0] in self._synonyms:
                 raise DataFileError(entry.path, entry.line, entry.field, f"{entry.word!r} is in the synonym list")
-            single.add(keys[0])
+            single[keys[0]].add(fold(entry.word.lower()))
         return single, phrases
 
     def _broad_keys(self, uncovered: Uncovered, names: Sequence[Name]) -> set[str]:
@@ -533,12 +533,22 @@ class SearchIndex:
         """A subject the agreement does not cover: listed, or a compound the agreement lacks whole that starts
         or ends with one ("kommunebudsjett", "sykehjemsplasser", "skolehelsetjenesten")."""
         key = term_key(word)
-        if key in self._uncovered_keys:
+        if self._listed_uncovered(word, key):
             return True
         if key in self._postings or key in self._synonyms:
             return False
         parts = self._splitter.split(word)[:2]  # "skolehelsetjenesten" → skole + helsetjenesten
-        return len(parts) > 1 and any(term_key(part) in self._uncovered_keys for part in parts)
+        return len(parts) > 1 and any(self._listed_uncovered(part, term_key(part)) for part in parts)
+
+    def _listed_uncovered(self, word: str, key: str) -> bool:
+        """A word of `uncovered.yaml`: its key, and the same word a letter beyond the key, for the stemmer
+        gives words apart one key ("leder" and "ledighet": "led"), and a guide is no unemployment."""
+        folded = fold(word.lower())
+        for listed in self._uncovered_keys.get(key, ()):
+            shared = min(len(folded), len(listed), len(key) + 1)
+            if folded[:shared] == listed[:shared]:
+                return True
+        return False
 
     def _alternatives(self, word: str) -> dict[str, float]:
         key = term_key(word)

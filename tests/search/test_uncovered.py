@@ -133,6 +133,18 @@ def test_the_same_subject_without_the_list_would_be_answered(agreement: Agreemen
         assert not listed.search(question), question
 
 
+def test_a_listed_subject_is_that_word_not_every_word_of_its_stem(index: SearchIndex) -> None:
+    """The stemmer gives "ledighet" (listed: unemployment) and "leder", "veileder" one key; a guide who helps
+    people start a business is the agreement's etablerertjenesten, not a subject it lacks."""
+    assert term_key("ledighet") == term_key("leder")
+    guide = index.evidence("veileder for gründere")
+    assert guide is not None and guide.uncovered == 0
+    assert "2.3.1" in [hit.id for hit in index.search("tjenesten som veileder folk som vil starte bedrift")[:3]]
+    evidence = index.evidence("ledigheten i Askim")
+    assert evidence is not None and evidence.uncovered > 0
+    assert not index.search("ledigheten i Askim")
+
+
 # Questions for what an agreement of intentions never holds, about subjects it does have.
 FACT_QUESTIONS = [
     "hvor mange lærlinger tok fagbrev i Mysen i fjor?",
