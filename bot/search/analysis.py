@@ -19,6 +19,7 @@ _STEMMER = Stemmer.Stemmer("norwegian")
 _TOKEN = re.compile(r"[^\W_]+(?:-(?![^\W_]))?")
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-"})
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "ae", "ö": "o", "é": "e", "è": "e", "ü": "u"})
+_DIGRAPHS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 _CONSONANTS = set("bcdfghjkmnpqrstvwxz")
 
 
@@ -139,6 +140,18 @@ def respelled_forms(word: str) -> list[str]:
         if word[i] in _DOUBLED and word[i] != word[i - 1] and word[i + 1 : i + 2] != word[i]
     ]
     return single + double
+
+
+def digraph_spelling(word: str) -> str:
+    """The word as typed with "aa", "ae", "oe" for å, æ, ø ("får" → "faar", "være" → "vaere")."""
+    return word.translate(_DIGRAPHS)
+
+
+def native_forms(word: str) -> list[str]:
+    """The word with å, æ, ø where it was typed "aa", "ae", "oe" ("faar" → "får"): in the general frequency
+    list the typed form looks rare, like a subject the agreement lacks."""
+    native = word.replace("aa", "å").replace("ae", "æ").replace("oe", "ø")
+    return [native] if native != word else []
 
 
 def undouble(text: str) -> str:

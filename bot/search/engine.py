@@ -27,6 +27,7 @@ from bot.search.analysis import (
     base_forms,
     bokmal_forms,
     fold,
+    native_forms,
     normalise,
     respelled_forms,
     strip_derivation,
@@ -623,6 +624,7 @@ class SearchIndex:
                         *bokmal_forms(concept.word),
                         *uninflected_forms(concept.word),
                         *respelled_forms(concept.word),
+                        *native_forms(concept.word),
                     )
                 )
                 if " " not in concept.word

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot import datafile
 from bot.knowledge import KNOWLEDGE_DIR
-from bot.search.analysis import fold
+from bot.search.analysis import digraph_spelling, fold
 
 STOPWORDS_FILE = KNOWLEDGE_DIR / "stopwords.yaml"
 SYNONYMS_FILE = KNOWLEDGE_DIR / "synonyms.yaml"
@@ -89,7 +89,7 @@ def load_lexicon(
         for entry in stop_root.required(key).texts():
             words = tuple(entry.lower().split())
             if len(words) == 1:
-                single.update({words[0], fold(words[0])})  # "pa", "vaere": typed without æøå
+                single.update({words[0], fold(words[0]), digraph_spelling(words[0])})  # "pa", "paa": without æøå
             else:
                 phrases.append(words)
 

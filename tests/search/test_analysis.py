@@ -6,7 +6,9 @@ from bot.search import SearchIndex
 from bot.search.analysis import (
     base_forms,
     bokmal_forms,
+    digraph_spelling,
     fold,
+    native_forms,
     respelled_forms,
     strip_derivation,
     term_key,
@@ -80,6 +82,24 @@ def test_a_common_word_typed_in_haste_weighs_as_filler(index: SearchIndex) -> No
     right = index.evidence("forskjellen på generell og spesiell del")
     assert typed is not None and right is not None
     assert typed.coverage == pytest.approx(right.coverage, abs=0.05)
+
+
+def test_aa_ae_oe_typed_for_aeoa_have_the_native_form_for_the_frequency_list() -> None:
+    assert native_forms("faar") == ["får"]
+    assert native_forms("vaere") == ["være"]
+    assert native_forms("soeke") == ["søke"]
+    assert native_forms("sykkel") == []
+    assert digraph_spelling("får på være") == "faar paa vaere"
+
+
+def test_filler_typed_with_aa_is_filler(index: SearchIndex) -> None:
+    """ "fraa", "faar" are "fra", "får": a stopword and a common word, not rare subjects the agreement lacks."""
+    typed = index.evidence("statistikk fraa fylket, faar vi det")
+    right = index.evidence("statistikk fra fylket, får vi det")
+    assert typed is not None and right is not None
+    assert typed.missing_rare == pytest.approx(right.missing_rare, abs=0.01)
+    assert typed.missing_rare < 0.1
+    assert "3.1" in [hit.id for hit in index.search("statistikk fraa fylket, faar vi det")[:3]]
 
 
 def test_nynorsk_endings_have_bokmal_forms_for_the_frequency_list() -> None:
