@@ -109,6 +109,8 @@ MAX_RESULTS = 20
 PHRASE_LENGTHS = (6, 5, 4, 3, 2)  # synonym and name phrases, longest first (MAX_NAME_WORDS in lexicon.py)
 
 _MEASURE_REF = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,2})(?:\.?\s?([ab])\b)?(?![\d])", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.!?]\s")  # not "3.2"
+QUESTION_WORDS = 3  # a closing question after a lead-in has at least these
 _ABBREVIATION = re.compile(rf"\b[A-ZÆØÅ]{{2,{SHORT_WORD}}}\b")
 _AREA_REF = re.compile(r"^(?:innsats)?(?:området|område|omrade)?\s*(\d{1,2})$")
 
@@ -425,7 +427,7 @@ class SearchIndex:
         lead-in's words the agreement lacks left out (`TURNS`)."""
         tokens = self._expand_hyphens(self._without_introduction(query, tokenize(query)))
         keys = [term_key(token.surface) for token in tokens]
-        turn = self._turn(tokens)
+        turn = self._turn(tokens, normalise(query))
         content: list[tuple[str, str]] = []
         lead_in = 0  # content words before the turn
         position = 0
@@ -457,22 +459,31 @@ class SearchIndex:
                 length = 1
                 concepts.append(self._concept(content[position][0]))
             position += length
-        if 0 < lead_in < len(content):  # a lead-in, and a question after it
-            concepts = [c for c, start in zip(concepts, starts, strict=True) if start >= lead_in or c.alternatives]
         capitals = {word.lower() for word in _ABBREVIATION.findall(query)}  # "PC", "NAV": a subject, however short
         for concept in concepts:
             concept.broad = bool(concept.alternatives) and set(concept.alternatives) <= self._context_keys
             weight = self._concept_weight(concept, abbreviation=concept.word in capitals)
             concept.weight = weight * (CONTEXT_IN_TOTAL if concept.broad else 1.0)
+        # A lead-in, and a question after it with a subject of its own: not "… sykehjem. Kan avtalen hjelpe oss
+        # med det?", where the lead-in holds the subject.
+        asked = [c for c, start in zip(concepts, starts, strict=True) if start >= lead_in and c.weight and not c.broad]
+        if lead_in > 0 and asked:
+            concepts = [c for c, start in zip(concepts, starts, strict=True) if start >= lead_in or c.alternatives]
         return concepts
 
     @staticmethod
-    def _turn(tokens: list[Token]) -> int:
-        """Where the question proper starts after a lead-in of at least two words (`TURNS`); 0 without one."""
+    def _turn(tokens: list[Token], text: str) -> int:
+        """Where the question proper starts after a lead-in of at least two words: a turn of phrase (`TURNS`),
+        or else the closing question after sentences that tell the asker's situation ("Noen i kommunestyret
+        mener … . Står det noe om …?"); 0 without one. `text` is what the tokens' places refer to."""
         words = [fold(token.surface) for token in tokens]
         for start in range(2, len(words)):
             if any(tuple(words[start : start + len(turn)]) == turn for turn in TURNS):
                 return start
+        if text.rstrip().endswith("?"):
+            for start in range(len(tokens) - QUESTION_WORDS, 1, -1):  # "… langs fv. 128?" is no new sentence
+                if _SENTENCE_BREAK.search(text[tokens[start - 1].end : tokens[start].start]):
+                    return start
         return 0
 
     def _without_introduction(self, query: str, tokens: list[Token]) -> list[Token]:

@@ -183,3 +183,30 @@ def test_a_lead_in_the_agreement_lacks_is_the_askers_situation(index: SearchInde
     assert index.search(audience)
     kept = index.evidence("Frisørsalonger og lærlinger, det lurer jeg på")  # nothing after it: the lead-in is all
     assert kept is not None and kept.missing_rare > 0.0
+
+
+def test_sentences_before_a_closing_question_are_the_askers_situation(index: SearchIndex) -> None:
+    """Sentences that tell why someone asks ("Noen i kommunestyret mener …") come before the question proper;
+    a subject the agreement lacks in them describes the situation, as a lead-in before "lurer på" does."""
+    question = (
+        "Noen i kommunestyret mener at fylket bestemmer alt. Står det noe i avtalen om at partene skal være"
+        " likeverdige?"
+    )
+    found, alone = index.evidence(question), index.evidence("kommunestyret bestemmer alt, partene likeverdige")
+    assert found is not None and alone is not None
+    assert found.uncovered == 0.0 < alone.uncovered
+    assert "likeverdige-parter" in [hit.id for hit in index.search(question)[:3]]
+    assert not index.search("når kommer ny sykkelvei langs fv. 128?")  # an abbreviation's full stop ends nothing
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Vi vurderer å bygge et nytt sykehjem i Askim. Kan avtalen hjelpe oss med det?",  # the subject is before
+        "Vi vurderer å bygge et nytt sykehjem i Askim, og lurer på om avtalen kan hjelpe oss med det?",
+    ],
+)
+def test_a_lead_in_keeps_the_subject_when_the_question_after_it_has_none(index: SearchIndex, question: str) -> None:
+    evidence = index.evidence(question)
+    assert evidence is not None and evidence.uncovered > 0.0
+    assert not index.search(question)
