@@ -94,6 +94,9 @@ TURNS = tuple(
         "spør om", "spør derfor om", "har et spørsmål", "har eit spørsmål",
     )
 )  # fmt: skip
+_WHO_IS = {(who, verb) for who in ("hvem", "kven", "kem") for verb in ("er", "e", "blir", "blei", "ble", "var")}
+ROLE_ENDINGS = ("sjef", "sjefen", "leder", "lederen", "leiar", "leiaren", "direktor", "direktoren", "rektor",
+                "rektoren", "ordforer", "ordforar", "ordforeren", "radmann", "radmannen")  # fmt: skip
 SHORT_WORD = 3  # an unknown word this short is a dialect form or filler ("eg", "bur", "ho"), not a subject
 CONTEXT_IN_TOTAL = 0.25  # a place or a party weighs a quarter of its rarity: it says where, not what ("tog fra Askim")
 HEAD_SHARE = 0.5  # a compound's later part the agreement lacks weighs this much when its first part is found
@@ -764,7 +767,10 @@ class SearchIndex:
         agreement never holds, and not what the agreement says about it (`about_agreement`)."""
         words = [fold(token.surface) for token in tokenize(query)]
         spans = {tuple(words[start : start + n]) for n in range(1, MAX_FORM_WORDS + 1) for start in range(len(words))}
-        return bool(spans & self._asks_for) and not spans & self._about_agreement
+        person = any(  # "hvem er landbrukssjef i kommunen?": the agreement names no one
+            len(span) == 3 and span[:2] in _WHO_IS and span[2].endswith(ROLE_ENDINGS) for span in spans
+        )
+        return bool(person or spans & self._asks_for) and not spans & self._about_agreement
 
     def _ranked(self, query: str, concepts: list[_Concept]) -> list[Hit]:
         """The decision, then the order: lexical coverage and semantic similarity fused by reciprocal rank."""
