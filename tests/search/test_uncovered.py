@@ -164,6 +164,12 @@ FACT_QUESTIONS = [
     "når er møtet?",  # one word found ("regionrådsmøtene"), but a when-question: the agreement has no dates
     "hva er reglene for å bygge en ny sykkelvei?",
     "hvilke bedrifter er med i næringshagen?",
+    "travløp på Momarken søndag",  # a search box's words: a day, an address, minutes, results, a price
+    "adressen til fagskolen",
+    "referat fra møtet om trafikksikkerhet",
+    "resultater fra travløpet",
+    "pris på parkering ved Askim stasjon",
+    "hva ble vedtatt om sykkelveien i mars?",
 ]
 # The same kinds of question asked of the agreement: it answers with what it says.
 ASKED_OF_THE_AGREEMENT = [
