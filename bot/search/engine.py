@@ -112,6 +112,7 @@ MAX_RESULTS = 20
 PHRASE_LENGTHS = (6, 5, 4, 3, 2)  # synonym and name phrases, longest first (MAX_NAME_WORDS in lexicon.py)
 
 _MEASURE_REF = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,2})(?:\.?\s?([ab])\b)?(?![\d])", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s")  # not "3.2"
 QUESTION_WORDS = 3  # a closing question after a lead-in has at least these
 _ABBREVIATION = re.compile(rf"\b[A-ZÆØÅ]{{2,{SHORT_WORD}}}\b")
@@ -233,6 +234,13 @@ class SearchIndex:
                     self._synonym_phrases[keys].update(meant)
         self._add_descriptions(lexicon)
         self._fuzzy_choices = list(self._surface_keys)
+        self._native = {  # "hoyere" → "høyere": the agreement's spelling of a word typed without æøå
+            fold(word): word
+            for document in self._documents
+            for words in document.surfaces.values()
+            for word in words
+            if fold(word) != word
+        }
         self._undoubled: dict[str, set[str]] = defaultdict(set)
         for key in [*self._postings, *self._synonyms]:
             self._undoubled[undouble(key)].add(key)
@@ -746,7 +754,7 @@ class SearchIndex:
             return lexical_only, {}
         similarities = None
         try:
-            similarities = self._semantic.similarities(query)
+            similarities = self._semantic.similarities(self._with_native_spelling(query))
         except Exception as error:  # a model that fails on one question must not fail the question
             logger.warning(
                 "search: semantic layer failed on a question (%s); lexical search only", type(error).__name__
@@ -825,6 +833,17 @@ class SearchIndex:
                 if readable and readable not in found:
                     found.append(readable)
         return found[:limit]
+
+    def _with_native_spelling(self, query: str) -> str:
+        """The question with the agreement's æøå where a word of it was typed without ("hoyere utdanning i
+        Ostfold"): the model reads "hoyere" as another word than "høyere", and the spelling as meaning."""
+
+        def native(match: re.Match[str]) -> str:
+            word = match.group()
+            found = self._native.get(word.lower()) if word.isascii() else None
+            return found.capitalize() if found and word[0].isupper() else found or word
+
+        return _WORD.sub(native, query)
 
     def _readable(self, folded_surface: str) -> str | None:
         """The word as the agreement writes it (with æøå) for a folded spelling."""

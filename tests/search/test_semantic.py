@@ -337,3 +337,24 @@ def test_passages_embedded_in_chunks_are_those_of_one_call() -> None:
     chunked = model.passages(texts)
     assert chunked.shape == (len(texts), 384)
     assert np.array_equal(chunked, np.asarray(model._model.passage(texts), dtype=np.float32))
+
+
+def test_a_word_typed_without_aeoa_is_embedded_as_the_agreement_spells_it(
+    agreement: Agreement, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model reads "hoyere" and "Ostfold" as other words than "høyere" and "Østfold"; the lexical layer
+    folds them alike, and the question the model reads has the agreement's spelling."""
+    monkeypatch.setenv(semantic.CACHE_SETTING, "off")
+    asked: list[str] = []
+
+    class Recording(CountingEmbedder):
+        def query(self, text: str) -> Vectors:
+            asked.append(text)
+            return super().query(text)
+
+    index = SearchIndex(
+        documents_from_agreement(agreement), load_lexicon(), CompoundSplitter(wordfreq_zipf()), Recording
+    )
+    index.search("hoyere utdanning i Indre Ostfold, og naeringslivet?")
+    index.search("Sykkel og buss")  # nothing to restore: read as typed
+    assert asked == ["høyere utdanning i Indre Østfold, og næringslivet?", "Sykkel og buss"]
