@@ -93,7 +93,7 @@ def probability(evidence: Evidence) -> float:
 
 def abstains_whatever_it_means(evidence: Evidence) -> bool:
     """Abstain on the lexical signals alone, whatever the semantic layer would say: the search then skips the
-    question's embedding, most of a question's cost (README, "Speed")."""
+    question's embedding, most of a question's cost (README, "Benchmarks")."""
     if evidence.uncovered > 0 and not evidence.specific_found:
         return True  # a subject the agreement lacks, asked about a place or a party it names
     return evidence.coverage <= 0  # no word of the question is in the agreement or the lexicon
