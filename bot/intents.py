@@ -193,7 +193,7 @@ AREAS = _keys(
     "hovedområder hovedområdene hovudområde hovudområda fokusområde fokusområder fokusområdene hovedtema "
     "hovedtemaer hovedtemaene hovudtema hovudtemaa hovedpunkter hovedpunktene hovudpunkta hovedsaker hovedsakene"
 )
-COUNT = _keys("mange antall tal talet oversikt liste")
+COUNT = _keys("mange antall tal talet oversikt liste tre fire fem")  # "hvilke tre hovedområder …?"
 
 
 def asks_ambition(text: str) -> bool:

@@ -267,7 +267,8 @@ def test_questions_about_the_agreement_itself(assistant: Assistant) -> None:
     contents = assistant.contents().html
     for text in ("hva er innsatsområdene?", "hvor mange tiltak har avtalen?", "hvilke områder?", "kva er tiltaka",
                  "hvilke hovedområder dekker avtalen?", "hva er hovedtemaene?",
-                 "Jeg er ny i regionrådet, hvilke hovedområder dekker avtalen?"):  # fmt: skip
+                 "Jeg er ny i regionrådet, hvilke hovedområder dekker avtalen?",
+                 "kan du si hvilke tre hovedområder avtalen dekker?"):  # fmt: skip
         answer = assistant.answer(text)
         assert answer.reply.html == contents, text
         assert [hit.id for hit in answer.hits] == ["1", "2", "3"], text  # what `ask --json` says it showed

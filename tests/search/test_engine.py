@@ -210,3 +210,9 @@ def test_a_lead_in_keeps_the_subject_when_the_question_after_it_has_none(index: 
     evidence = index.evidence(question)
     assert evidence is not None and evidence.uncovered > 0.0
     assert not index.search(question)
+
+
+def test_pupils_in_their_last_year_before_upper_secondary_are_the_transition(index: SearchIndex) -> None:
+    """ "tiendeklassinger", "avgangselever": the pupils 1.5's overgang fra grunnskole til videregående is for."""
+    for question in ("hjelp til tiendeklassinger som skal begynne på vgs", "avgangselever på ungdomsskolen"):
+        assert "1.5" in [hit.id for hit in index.search(question)[:3]], question
