@@ -206,7 +206,7 @@ def test_the_forms_are_what_makes_the_difference(index: SearchIndex, agreement: 
         "kven er kultursjefen i Marker?",
         "hvem ble ordfører i Askim?",
         "hvem er rektor på fagskolen?",
-        "hvem er styreleder i Visit Indre Østfold?",
+        "hvem er styrelederen i næringshagen?",
     ],
 )
 def test_a_question_for_the_person_in_a_role_abstains(index: SearchIndex, question: str) -> None:
