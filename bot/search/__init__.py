@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.knowledge import Agreement, load_agreement
+from bot.search.analysis import bokmal_forms
 from bot.search.compounds import CompoundSplitter, wordfreq_zipf
 from bot.search.engine import Hit, SearchIndex, SourceDocument, documents_from_agreement
 from bot.search.lexicon import Lexicon, check_names, load_lexicon
@@ -21,4 +22,4 @@ def build_index(
     documents = documents_from_agreement(agreement)
     check_names(lexicon.names, [document.own for document in documents])
     embedder = default_embedder() if semantic else None
-    return SearchIndex(documents, lexicon, CompoundSplitter(wordfreq_zipf()), embedder)
+    return SearchIndex(documents, lexicon, CompoundSplitter(wordfreq_zipf(), bokmal_forms), embedder)

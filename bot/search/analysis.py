@@ -100,8 +100,9 @@ def base_forms(word: str) -> list[str]:
 _NYNORSK_ENDINGS = (("ane", "ene"), ("ast", "est"), ("ar", "er"), ("a", "e"))
 
 
-# Nynorsk spellings inside a word, with their bokmål ones: "austre" → "østre", "tilbod" → "tilbud", "betre".
-_NYNORSK_SPELLINGS = (("au", "ø"), ("bod", "bud"), ("betr", "bedr"))
+# Nynorsk spellings inside a word, with their bokmål ones: "austre" → "østre", "tilbod" → "tilbud", "betre",
+# "høgskule" → "høgskole".
+_NYNORSK_SPELLINGS = (("au", "ø"), ("bod", "bud"), ("betr", "bedr"), ("skule", "skole"))
 
 
 def bokmal_forms(word: str) -> list[str]:

@@ -8,7 +8,7 @@ common word in its own right and must not become "syk" + "list", "videregående"
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -19,10 +19,13 @@ LINKING = ("s", "e")  # fugemorfem: trafikksikkerhet-s-utvalg, lærling-e-plass
 RARER_BY = 1.0
 KNOWN_ZIPF = 2.0  # a part must be at least this common to count as a word
 # Inflectional endings that happen to be words or near-words: "miljøene" is not miljø + ene.
-NOT_HEADS = frozenset({"ene", "ens", "ende", "ere", "est", "inger", "ingen", "ing", "het", "else", "lig"})
+NOT_HEADS = frozenset(
+    {"ene", "ane", "ens", "ende", "ere", "est", "inger", "ingar", "ingen", "ing", "inga", "het", "else", "lig"}
+)
 
 
 Frequency = Callable[[str], float]
+Respellings = Callable[[str], Iterable[str]]
 
 
 def wordfreq_zipf() -> Frequency:
@@ -74,17 +77,24 @@ def _bokmal_frequencies() -> dict[str, float]:
 class CompoundSplitter:
     """Splits a word into its known parts (recursively), or leaves it whole."""
 
-    def __init__(self, zipf: Frequency) -> None:
+    def __init__(self, zipf: Frequency, respellings: Respellings = lambda word: ()) -> None:
+        """`respellings` gives a part's other spellings for the frequency list: the list is bokmål, and a
+        nynorsk part ("satsingar", "tilbod") must count as the word it is, not as a rare one."""
         self._zipf = zipf
+        self._respellings = respellings
         self.split = lru_cache(maxsize=100_000)(self._split)
 
     def frequency(self, word: str) -> float:
         """The word's zipf frequency in bokmål (0 for a word the list does not have)."""
         return self._zipf(word)
 
+    def _part_frequency(self, part: str) -> float:
+        """The part's zipf, or its bokmål spelling's when that is higher."""
+        return max([self._zipf(part), *(self._zipf(form) for form in self._respellings(part))])
+
     def _part_zipf(self, part: str) -> tuple[str, float]:
         """The part as a word, allowing a linking -s-/-e- at its end; its zipf."""
-        best = (part, self._zipf(part))
+        best = (part, self._part_frequency(part))
         for link in LINKING:
             # A genitive ("samferdsels", "universitets") is the word itself with a linking -s-; an -e is
             # stripped only from a rare part: "vare" in varelogistikk is a word, not "var" + e.
@@ -92,7 +102,7 @@ class CompoundSplitter:
                 continue
             if part.endswith(link) and len(part) - 1 >= MIN_PART:
                 stripped = part[:-1]
-                score = self._zipf(stripped)
+                score = self._part_frequency(stripped)
                 if score > best[1]:
                     best = (stripped, score)
         return best
@@ -108,7 +118,7 @@ class CompoundSplitter:
             head = word[cut:]
             if head in NOT_HEADS:
                 continue
-            head_zipf = self._zipf(head)
+            head_zipf = self._part_frequency(head)
             if head_zipf < KNOWN_ZIPF:
                 continue
             modifier, modifier_zipf = self._part_zipf(word[:cut])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.search.analysis import bokmal_forms
 from bot.search.compounds import CompoundSplitter, wordfreq_zipf
 
 
@@ -29,6 +30,21 @@ def test_compounds_split_into_words(splitter: CompoundSplitter, word: str, parts
 @pytest.mark.parametrize("word", ["syklist", "videregående", "næringslivet", "sykkel", "buss", "travbane"])
 def test_words_common_on_their_own_stay_whole(splitter: CompoundSplitter, word: str) -> None:
     assert splitter.split(word) == ()
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("busstilbodet", ("buss", "tilbodet")),  # nynorsk "tilbod" is bokmål "tilbud"
+        ("samferdselssatsingar", ("samferdsel", "satsingar")),  # not "samferdselssatsin" + "gar"
+        ("kulturskuletilbod", ("kulturskule", "tilbod")),  # not "kulturskuletil" + "bod"
+        ("sykkelvegane", ("sykkel", "vegane")),
+    ],
+)
+def test_nynorsk_parts_count_as_the_words_they_are(word: str, parts: tuple[str, str]) -> None:
+    """The frequency list is bokmål: a nynorsk part is read in its bokmål spelling, or it looks rare."""
+    assert CompoundSplitter(wordfreq_zipf(), bokmal_forms).split(word)[:2] == parts
+    assert CompoundSplitter(wordfreq_zipf()).split(word)[:2] != parts  # what the respelling changes
 
 
 def test_inflectional_endings_are_not_heads(splitter: CompoundSplitter) -> None:
