@@ -597,9 +597,15 @@ class SearchIndex:
         allowed = 0 if len(folded) <= 5 else 1 if len(folded) <= 8 else 2
         if not allowed or alternatives or self._splitter.frequency(word) >= REAL_WORD_ZIPF:
             return alternatives  # a real word is not a typo: "renovasjon" is not "innovasjon"
-        for surface, distance, _ in process.extract(
-            folded, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=allowed, limit=8
-        ):
+        # The word as typed, and its stem: a typo in an inflected form ("digitalisringen") is as far from the
+        # agreement's inflection as the ending differs, but one error from its stem (one only: a stem is short).
+        found: dict[str, float] = {}
+        for typed, within in ((folded, allowed), (fold(term_key(word)), 1)):
+            for surface, distance, _ in process.extract(
+                typed, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=within, limit=8
+            ):
+                found[surface] = min(found.get(surface, distance), distance)
+        for surface, distance in found.items():
             quality = TYPO_BY_DISTANCE[int(distance)] if distance else OWN
             for key in self._surface_keys[surface]:
                 for meant, meant_quality in self._alternatives_for_key(key).items():
@@ -772,13 +778,22 @@ class SearchIndex:
 
     def asks_fact(self, query: str) -> bool:
         """Whether the question asks for a figure, a price, a time or a procedure (`asks_for`), which the
-        agreement never holds, and not what the agreement says about it (`about_agreement`)."""
-        words = [fold(token.surface) for token in tokenize(query)]
-        spans = {tuple(words[start : start + n]) for n in range(1, MAX_FORM_WORDS + 1) for start in range(len(words))}
+        agreement never holds, and not what the agreement says about it (`about_agreement`). The asker's role
+        is no such question: "Som rektor vil jeg vite …" does not ask who the rector is."""
+        spans = self._spans(query)
         person = any(  # "hvem er landbrukssjef i kommunen?": the agreement names no one
             len(span) == 3 and span[:2] in _WHO_IS and span[2].endswith(ROLE_ENDINGS) for span in spans
         )
         return bool(person or spans & self._asks_for) and not spans & self._about_agreement
+
+    def asks_about_agreement(self, query: str) -> bool:
+        """Whether the question asks what the agreement says ("står det noe om …", "hva sier avtalen …")."""
+        return bool(self._spans(query) & self._about_agreement)
+
+    def _spans(self, query: str) -> set[tuple[str, ...]]:
+        """The question's runs of up to MAX_FORM_WORDS words, folded, without the asker's role."""
+        words = [fold(token.surface) for token in self._without_introduction(query, tokenize(query))]
+        return {tuple(words[start : start + n]) for n in range(1, MAX_FORM_WORDS + 1) for start in range(len(words))}
 
     def _ranked(self, query: str, concepts: list[_Concept]) -> list[Hit]:
         """The decision, then the order: lexical coverage and semantic similarity fused by reciprocal rank."""

@@ -55,6 +55,15 @@ def test_typo_tolerance_grows_with_length(index: SearchIndex) -> None:
     assert index.search("tag") == []  # one edit from "tog", but short words need exact spelling
     assert ids(index, "bus", 1) == ["3.4"]  # ...except a doubled consonant typed single (nynorsk "grøn")
     assert ids(index, "grøn omstilling", 2)[0] in {"2.1.B", "2.2"}
+    # A typo in an inflected form is one edit from the stem, three from the agreement's form "digitalisering".
+    assert ids(index, "digitalsieringen", 1) == ["2.1.B"]
+
+
+def test_the_askers_role_is_not_what_is_asked(index: SearchIndex) -> None:
+    """ "rektor" asks for a person the agreement never names, but not when the asker says it is their role."""
+    assert index.asks_fact("rektor på Mysen videregående")
+    assert not index.asks_fact("Som rektor lurer jeg på hva avtalen gjør for elever som dropper ut")
+    assert not index.asks_fact("Jeg er rektor og vil vite om overgangen til videregående")
 
 
 def test_synonyms_and_abbreviations(index: SearchIndex) -> None:
