@@ -12,12 +12,40 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.search.analysis import term_key, tokenize
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extractOne
+
+from bot.search.analysis import fold, term_key, tokenize
+from bot.search.compounds import wordfreq_zipf
 
 
 def _keys(words: str) -> frozenset[str]:
     """The term keys of the words in a space-separated list."""
     return frozenset(term_key(token.surface) for token in tokenize(words))
+
+
+_TOPIC_WORDS: dict[str, str] = {}  # a word about the agreement itself, without æøå → its key (for typos)
+TYPO_MIN_LENGTH = 6  # a shorter word one letter off is another word
+REAL_WORD_ZIPF = 3.0  # as common as this in general Norwegian, a word is meant as typed
+
+
+def _topic_keys(words: str) -> frozenset[str]:
+    """`_keys`, remembering the words, so one typed a letter off counts as well ("partenne", "perioen")."""
+    for token in tokenize(words):
+        _TOPIC_WORDS[fold(token.surface.lower())] = term_key(token.surface)
+    return _keys(words)
+
+
+def _topic_key(word: str) -> str:
+    """The word's key, or the key of the topic word it misspells (one letter off, and no common word)."""
+    key = term_key(word)
+    folded = fold(word.lower())
+    if len(folded) < TYPO_MIN_LENGTH or folded in _TOPIC_WORDS or key in TOPIC_KEYS:
+        return key
+    if wordfreq_zipf()(word.lower()) >= REAL_WORD_ZIPF:
+        return key
+    found = extractOne(folded, _TOPIC_WORDS.keys(), scorer=OSA.distance, score_cutoff=1)
+    return _TOPIC_WORDS[found[0]] if found else key
 
 
 def _key_list(text: str) -> list[str]:
@@ -148,52 +176,53 @@ class Topic(Enum):
 
 
 # Words that name the agreement (or the partnership) in a question about it.
-AGREEMENT = _keys(
+AGREEMENT = _topic_keys(
     "avtale avtalen avtala avtaler partnerskapsavtale partnerskapsavtalen partnerskapsavtala partnerskap "
     "partnerskapet samarbeidsavtale samarbeidsavtalen denne vår dykkar dokka dokker gjeldende gjeldande "
     "egentlig eigentleg nå no nye ny spesielle spesiell samarbeidsavtala"
 )
-WHO = _keys("hvem kven hvilke hvilken hvilket kva")
-PARTY = _keys(
+WHO = _topic_keys("hvem kven kem kæm hvilke hvilken hvilket kva")
+PARTY = _topic_keys(
     "part parter partene partane partner partnere partnerne partnarane aktører avtaleparter motpart motparten "
     "motparter motpartane"
 )
 # What the parties are called in a question that asks who they are ("kommunenes samarbeidsorgan og fylket").
-PARTY_NAMES = _keys(
+PARTY_NAMES = _topic_keys(
     "kommune kommunene kommunenes kommunane fylke fylket fylkeskommune fylkeskommunen regionråd regionrådet "
     "samarbeidsorgan samarbeidsorganet iør viken mellom regionsamarbeidet kommunesamarbeidet region regionen indre "
     "østfold"
 )
-COLLABORATES = _keys("samarbeider samarbeidar samarbeida samarbeidet samarbeide")  # "hvem samarbeider vi med?"
-ROLE = _keys("rolle rollen rolla roller rollene ansvar ansvaret oppgave oppgaven oppgåve oppgåva")
-SIGNED = _keys("inngått inngikk skrevet skreiv laget lagde står bak")
+COLLABORATES = _topic_keys("samarbeider samarbeidar samarbeida samarbeidet samarbeide")  # "hvem samarbeider vi med?"
+ROLE = _topic_keys("rolle rollen rolla roller rollene ansvar ansvaret oppgave oppgaven oppgåve oppgåva")
+SIGNED = _topic_keys("inngått inngikk skrevet skreiv laget lagde står bak")
 # Who signed it asks for persons, whom the text does not name ("hvem signerte avtalen for fylket?").
-SIGNED_BY = _keys("signert signerte signere signerer underskrevet underskreiv underskrev under underskrift")
-PERIOD = _keys(
+SIGNED_BY = _topic_keys("signert signerte signere signerer underskrevet underskreiv underskrev under underskrift")
+PERIOD = _topic_keys(
     "periode perioden varer vare varighet lenge gyldig gyldighet gyldigheit utløper utløp slutter sluttdato "
     "startdato starter begynner begynte fornyes fornyet fornying revideres revidert rullering"
 )
 # Words that ask about the period only beside a word of time: "når gjelder avtalen?" (not "hva gjelder …?").
-PERIOD_WITH_TIME = _keys("gjelder gjeld gjelde inngått inngikk slutt start går ut")
-TIME = _keys("når naar nar tid år årstall til fra frå fram frem lang")
-PURPOSE = _keys(
+PERIOD_WITH_TIME = _topic_keys("gjelder gjeld gjelde inngått inngikk slutt start går ut")
+TIME = _topic_keys("når naar nar tid år årstall til fra frå fram frem lang")
+PURPOSE = _topic_keys(
     "formål formålet føremål føremålet hensikt hensikten hensikta mål målet målsetting målsettingen hvorfor "
     "kvifor poeng poenget meningen meininga vitsen visjon visjonen oppnå oppnås ønsker ønskjer ambisjon ambisjonen"
 )
 # Of the purpose words, those that ask for the ambition ("Ambisjon for avtalen") before the stated purpose.
-AMBITION = _keys("ambisjon ambisjonen ambisjonane visjon visjonen oppnå oppnås målsetting målsettingen")
-PARTS = _keys("generell generelle spesiell spesielle deler delene del delen består inneholder to")
-WHAT = _keys(
+AMBITION = _topic_keys("ambisjon ambisjonen ambisjonane visjon visjonen oppnå oppnås målsetting målsettingen")
+PARTS = _topic_keys("generell generelle spesiell spesielle deler delene del delen består inneholder to")
+WHAT = _topic_keys(
     "hva kva handler handlar om innhold innholdet inneholder inneheld fortell forklar sier seier dekker dekkjer "
     "omfatter omfattar"
 )
-AREAS = _keys(
+AREAS = _topic_keys(
     "innsatsområde innsatsområder innsatsområdene innsatsområda innsatsområdane område områder områdene områda "
     "tiltak tiltakene tiltaka satsingsområder satsingsområdene satsingsområda temaer temaene tema hovedområde "
     "hovedområder hovedområdene hovudområde hovudområda fokusområde fokusområder fokusområdene hovedtema "
     "hovedtemaer hovedtemaene hovudtema hovudtemaa hovedpunkter hovedpunktene hovudpunkta hovedsaker hovedsakene"
 )
-COUNT = _keys("mange antall tal talet oversikt liste tre fire fem")  # "hvilke tre hovedområder …?"
+COUNT = _topic_keys("mange antall tal talet oversikt liste tre fire fem")  # "hvilke tre hovedområder …?"
+TOPIC_KEYS = frozenset(_TOPIC_WORDS.values())
 
 
 def asks_ambition(text: str) -> bool:
@@ -207,8 +236,8 @@ def agreement_topic(text: str, content_words: Iterable[str]) -> Topic | None:
     `content_words` are the question's words the search would look for (filler dropped); every one must
     belong to the topic or name the agreement, so a question with a subject of its own goes to the search.
     """
-    keys = set(_key_list(text))
-    rest = {term_key(word) for word in content_words} - AGREEMENT
+    keys = {_topic_key(token.surface) for token in tokenize(text)}
+    rest = {_topic_key(word) for word in content_words} - AGREEMENT
     names_agreement = bool(keys & AGREEMENT)
     if keys & PARTY and rest <= PARTY | WHO | PARTY_NAMES and (keys & WHO or keys & _keys("avtaleparter")):
         return Topic.PARTIES
@@ -220,6 +249,8 @@ def agreement_topic(text: str, content_words: Iterable[str]) -> Topic | None:
         return Topic.PARTIES  # "hvem har inngått avtalen, er det fylket og kommunene?"
     if keys & WHO and keys & COLLABORATES and keys & _keys("med") and rest <= COLLABORATES | WHO | PARTY_NAMES:
         return Topic.PARTIES  # "hvem samarbeider vi med her egentlig?"
+    if keys & WHO and keys & _keys("med") and names_agreement and rest <= PARTY_NAMES | WHO:
+        return Topic.PARTIES  # "hvem er med i avtalen?"
     if keys & ROLE and names_agreement and rest & (PARTY | PARTY_NAMES) and rest <= ROLE | PARTY | PARTY_NAMES | WHO:
         return Topic.PARTIES  # "hva er fylkets rolle i avtalen?"
     asks_period = keys & PERIOD or (keys & PERIOD_WITH_TIME and keys & TIME)
