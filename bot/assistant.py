@@ -16,6 +16,7 @@ from bot.intents import SmallTalk, Topic, agreement_topic, asks_ambition, is_gre
 from bot.knowledge import Agreement, Area, Measure, Section, canonical_measure_id
 from bot.milestones.dates import OSLO
 from bot.milestones.desk import MilestoneDesk, MilestoneQuestion
+from bot.milestones.model import Milestone
 from bot.render import (
     ANSWER_TEXT_LIMIT,
     Button,
@@ -200,6 +201,8 @@ class Assistant:
         """ "når er yrkesmessa?" (its date and measure), "datoer"/"neste milepæl" (the list), or "når er
         møtet?" (whatever the search finds for the rest of the question, with any milestone of it)."""
         now = self.clock()
+        if asked.named and asked.asks_date and offset == 0 and not self.index.asks_about_agreement(query):
+            return self._dates_answer(asked.named, now)
         rest = " ".join(self.index.content_words(asked.rest))
         # With no milestone named, the search reads the whole question: "når åpner hallen?" asks for a time the
         # agreement does not hold, which the when-words alone would hide.
@@ -214,6 +217,21 @@ class Assistant:
         if hits and not when and offset == 0:
             when = [texts.NO_DATE]  # "når går bussen?": the agreement has no timetable; say so before its words
         return self._search_answer(query, hits, offset, notes, when, self.index.content_words(asked.rest))
+
+    def _dates_answer(self, named: tuple[Milestone, ...], now: datetime) -> Answer:
+        """ "hvilken dato er yrkesmessa i år?": the milestones' dates and places; the agreement holds no dates, so
+        it shows none of its parts, and its measure is a button away."""
+        measures = list(dict.fromkeys(milestone.measure_id for milestone in named))
+        text = "\n".join(
+            [*self.desk.when_lines(measures, now, named), "", texts.NO_DATE_IN_AGREEMENT.format(ids=", ".join(measures))]
+        )
+        rows = tuple((Button(texts.BUTTON_READ_ALL.format(id=id_), callbacks.measure(id_)),) for id_ in measures)
+        rows += tuple(
+            (Button(cut(texts.BUTTON_CALENDAR.format(title=m.title), 60)[0], callbacks.calendar(m.id)),)
+            for m, _ in self.desk.dated(now)
+            if m in named
+        )
+        return Answer(Reply(text, rows), True, None)
 
     @staticmethod
     def _echo(query: str, content_words: list[str]) -> tuple[str, str]:

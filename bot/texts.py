@@ -140,6 +140,7 @@ MILESTONES_FOOTER = "Få påminnelser i denne chatten med /abonner."
 MILESTONES_FOOTER_SUBSCRIBED = "Denne chatten får påminnelser: se dem med /varsler, slå dem av med /avslutt."
 WHEN_HEADER = "<b>Når?</b>"
 NO_DATE = "<b>Når?</b> Verken avtalen eller milepælene har en dato for dette."
+NO_DATE_IN_AGREEMENT = "Avtalen selv gir ingen dato; den sier hva partene skal gjøre (tiltak {ids})."
 DAYS = ("{n} dag", "{n} dager")
 
 SUBSCRIBED_ALL = "Denne chatten får nå påminnelser om alle milepæler, {leads}."

@@ -181,8 +181,7 @@ def test_when_questions_in_every_spelling_name_the_date(assistant: Assistant, tm
     fair = "Regional yrkesmesse</b> (tiltak 1.7) · torsdag 14. oktober 2027 kl. 10.00, om 319 dager"
     for text in (
         "når er yrkesmessa?", "naar er yrkesmessa?", "nar er yrkesmessen", "kva tid er yrkesmessa?",
-        "kor tid er messa", "Dato for yrkesmessa", "hvilken dato er karrieremessen?", "når blir messa i år?",
-        "hvor lenge til yrkesmessa?", "tidspunkt for yrkesmessene",
+        "kor tid er messa", "hvor lenge til yrkesmessa?", "kva tid blir det yrkesmesse?",
     ):  # fmt: skip
         answer = dated.answer(text)
         assert answer.answered and fair in answer.reply.html, text
@@ -193,6 +192,25 @@ def test_when_questions_in_every_spelling_name_the_date(assistant: Assistant, tm
         answer = dated.answer(text)
         assert ceremony in answer.reply.html and "Tiltak 1.8</b>" in answer.reply.html, text
         assert fair not in answer.reply.html, text
+
+
+def test_a_question_for_a_date_gets_the_milestone_not_the_agreements_words(assistant: Assistant, tmp_path: Path) -> None:
+    """The agreement holds no dates: "hvilken dato er yrkesmessa i år?" is answered by the milestone alone, and
+    the measure is a button away (`ask --json` shows no part of the agreement, as nothing in it answers)."""
+    dated, _ = dated_assistant(assistant, tmp_path)
+    fair = "Regional yrkesmesse</b> (tiltak 1.7) · torsdag 14. oktober 2027 kl. 10.00, om 319 dager"
+    for text in (
+        "Dato for yrkesmessa", "hvilken dato er karrieremessen?", "når blir messa i år?", "tidspunkt for yrkesmessene",
+        "når er årets yrkesmesse, og hvor holdes den?", "kva dag er yrkesmessa 2027?",
+    ):  # fmt: skip
+        answer = dated.answer(text)
+        assert answer.answered and fair in answer.reply.html, text
+        assert not answer.hits and "Tiltak 1.7</b>" not in answer.reply.html, text
+        assert "Avtalen selv gir ingen dato" in answer.reply.html, text
+        labels = [button.text for row in answer.reply.buttons for button in row]
+        assert "Les hele 1.7" in labels and any("Legg i kalender" in label for label in labels), text
+    said = dated.answer("hvilken dato er yrkesmessa, og hva sier avtalen om den?")  # asks for its words too
+    assert [hit.id for hit in said.hits][:1] == ["1.7"] and fair in said.reply.html
 
 
 def test_questions_for_the_dates_get_the_milestone_list(assistant: Assistant, tmp_path: Path) -> None:
@@ -223,13 +241,15 @@ def test_milestone_commands_accept_aliases_and_inflections(assistant: Assistant,
 def test_questions_about_the_agreement_itself(assistant: Assistant) -> None:
     period = "Avtalen gjelder for perioden <b>2022-2023</b>"
     for text in ("hvor lenge varer avtalen?", "hvilken periode?", "når gjelder avtalen?", "Hvor lenge gjelder "
-                 "partnerskapsavtalen", "når utløper avtala", "hvilket år gjelder avtalen for?", "varighet"):  # fmt: skip
+                 "partnerskapsavtalen", "når utløper avtala", "hvilket år gjelder avtalen for?", "varighet",
+                 "hvor lenge varer avtalne?", "hvilken periode gjelder partnerskapsavtlaen"):  # fmt: skip
         answer = assistant.answer(text)
         assert answer.reply.html.startswith(period), text
         assert [hit.id for hit in answer.hits] == ["innledning"], text
     parties = "Partene i avtalen er <b>Indre Østfold regionråd (IØR) og Viken fylkeskommune (Viken)</b>"
     for text in ("hvem er partene i avtalen?", "Hvem er partene?", "kven er partane i avtala", "hvilke parter er "
-                 "med?", "hvem står bak avtalen", "hvem har inngått avtalen?"):  # fmt: skip
+                 "med?", "hvem står bak avtalen", "hvem har inngått avtalen?", "kæm er partane", "hvem er med i "
+                 "avtalen?", "hvem er pratene i avtalen", "hvem er parterne?"):  # fmt: skip
         answer = assistant.answer(text)
         assert answer.reply.html.startswith(parties), text
         assert "partene er likeverdige" in answer.reply.html, text

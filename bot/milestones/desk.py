@@ -47,6 +47,11 @@ WHEN_PHRASES = _keys(
     "datoen", "tidspunkt", "hvilken dag", "kva dag", "til hvilken tid", "hvor lenge til", "kor lenge til",
     "hvor lang tid til", "kor lang tid til", "hvor mange dager til", "kor mange dagar til",
 )  # fmt: skip
+# Of the when-phrases, those that ask for a date itself; and words that ask for one occurrence ("i år",
+# "årets", a year): a question with either asks for a day the agreement cannot give ("hvilken dato er
+# yrkesmessa i år?"), only the milestones can.
+DATE_PHRASES = _keys("hvilken dato", "kva dato", "dato", "datoen", "tidspunkt", "hvilken dag", "kva dag")
+OCCURRENCE_PHRASES = _keys("i år", "årets", "neste år", "til neste år", "til året", "i fjor", "i høst", "i vår")
 # "Where?" asks for the milestone's place, which its lines give beside the date; only with a milestone named.
 WHERE_PHRASES = _keys("hvor", "kor", "kvar", "hvilket sted", "kva stad", "sted", "stad")
 # "Hvor" before these asks how much or how long, not where ("hvor mye koster seremonien?").
@@ -88,6 +93,7 @@ class MilestoneQuestion:
     asks_when: bool
     asks_list: bool
     rest: str
+    asks_date: bool = False  # a named milestone's date or one occurrence of it, which only the milestones hold
 
     @property
     def about_milestones(self) -> bool:
@@ -134,7 +140,9 @@ class MilestoneDesk:
             listing += _find_phrases(keys, LIST_FILLER)
         dropped = {i for start, end in when + where + listing for i in range(start, end)}
         rest = " ".join(token.surface for i, token in enumerate(tokens) if i not in dropped)
-        return MilestoneQuestion(tuple(named), bool(when or where), bool(listing), rest)
+        year = any(token.surface.isdigit() and len(token.surface) == 4 for token in tokens)
+        occurrence = bool(year or _find_phrases(keys, DATE_PHRASES) or _find_phrases(keys, OCCURRENCE_PHRASES))
+        return MilestoneQuestion(tuple(named), bool(when or where), bool(listing), rest, bool(named) and occurrence)
 
     def describe_when(self, milestone: Milestone, now: datetime) -> str:
         event_at = next_occurrence(milestone, now)
