@@ -565,9 +565,14 @@ class SearchIndex:
 
     def _listed_uncovered(self, word: str, key: str) -> bool:
         """A word of `uncovered.yaml`: its key, and the same word a letter beyond the key, for the stemmer
-        gives words apart one key ("leder" and "ledighet": "led"), and a guide is no unemployment."""
+        gives words apart one key ("leder" and "ledighet": "led"), and a guide is no unemployment; a word that
+        is no more than the key counts only as listed."""
         folded = fold(word.lower())
         for listed in self._uncovered_keys.get(key, ()):
+            if folded == listed.split()[0]:  # "slå sammen" is listed under "slå" ("sammen" is filler)
+                return True
+            if len(folded) <= len(key):  # the bare key: "vær" is "været" (weather) or "være" (to be)
+                continue
             shared = min(len(folded), len(listed), len(key) + 1)
             if folded[:shared] == listed[:shared]:
                 return True
