@@ -79,6 +79,12 @@ INTRODUCTIONS = tuple(
     )
 )  # fmt: skip
 MAX_ROLE_WORDS = 3
+# Where the asker works, said without a role ("Jeg sitter i regionrådet og …", "Eg jobbar i kommunen, …"): dropped
+# like a workplace after a role (WORKPLACE_LINKS below).
+WORKPLACE_OPENINGS = tuple(
+    tuple(fold(word) for word in phrase.split())
+    for phrase in ("jeg sitter", "eg sit", "jeg jobber", "eg jobbar", "jeg arbeider", "eg arbeider", "je jobber")
+)
 # After the role, where the asker works ("Jeg er ny i regionrådet, …", "Jeg er rådgiver for ordføreren og …"):
 # a phrase from one of these words to a comma or "og", at most MAX_WORKPLACE_WORDS, whose words only say where or
 # who, or are words the agreement lacks ("interessert i sykkelveier, …" keeps its subject).
@@ -214,10 +220,18 @@ class SearchIndex:
 
         self._synonyms: dict[str, dict[str, float]] = defaultdict(dict)  # word key → meant keys
         self._synonym_phrases: dict[tuple[str, ...], dict[str, float]] = defaultdict(dict)
+        # Phrases made partly of filler ("komme seg rundt", "uten å flytte"), matched as typed, filler and all:
+        # without it they would be one common word ("seg", "flytte").
+        self._filler_phrases: dict[tuple[str, ...], dict[str, float]] = defaultdict(dict)
         for group in lexicon.synonyms:
             meant = {key: SYNONYM for key in self._keys_of(" ".join(group.means)) if key in self._postings}
             for word in group.words + group.means:  # the agreement's own words in a group are related too
                 keys = tuple(self._keys_of(word))
+                surfaces = [token.surface for token in tokenize(word)]
+                if len(keys) < len(surfaces) > 1:
+                    self._filler_phrases[tuple(term_key(surface) for surface in surfaces)].update(meant)
+                    if len(keys) == 1:  # all filler but one word: only the whole phrase means it
+                        continue
                 if len(keys) == 1:
                     self._synonyms[keys[0]].update(meant)
                     self._surface_keys[fold(word)].add(keys[0])
@@ -440,9 +454,17 @@ class SearchIndex:
         keys = [term_key(token.surface) for token in tokens]
         turn = self._turn(tokens, normalise(query))
         content: list[tuple[str, str]] = []
+        meanings: dict[int, dict[str, float]] = {}  # content's filler phrases, by their place in it
         lead_in = 0  # content words before the turn
         position = 0
         while position < len(tokens):
+            length = next((n for n in (4, 3, 2) if tuple(keys[position : position + n]) in self._filler_phrases), 0)
+            if length:
+                meanings[len(content)] = self._filler_phrases[tuple(keys[position : position + length])]
+                content.append((" ".join(token.surface for token in tokens[position : position + length]), ""))
+                lead_in += position < turn
+                position += length
+                continue
             length = next((n for n in (3, 2) if tuple(keys[position : position + n]) in self._stop_phrases), 0)
             if not length:
                 word, key = tokens[position].surface, keys[position]
@@ -456,6 +478,10 @@ class SearchIndex:
         position = 0
         while position < len(content):
             starts.append(position)
+            if position in meanings:
+                concepts.append(_Concept(content[position][0], dict(meanings[position])))
+                position += 1
+                continue
             for length in PHRASE_LENGTHS:
                 phrase = tuple(key for _, key in content[position : position + length])
                 if len(phrase) == length and phrase in self._uncovered_phrases:
@@ -498,13 +524,19 @@ class SearchIndex:
         return 0
 
     def _without_introduction(self, query: str, tokens: list[Token]) -> list[Token]:
-        """The question without the asker's role ("Som landbruksrådgiver lurer jeg …", "Hei, jeg jobber som
-        rektor og …"): who asks is not what is asked, and a role can be a subject the agreement lacks."""
+        """The question without the asker's role or workplace ("Som landbruksrådgiver lurer jeg …", "Hei, jeg jobber
+        som rektor og …", "Jeg sitter i regionrådet og …"): who asks is not what is asked, and a role can be a
+        subject the agreement lacks."""
         words = [fold(token.surface) for token in tokens]
         text = normalise(query)  # what the tokens' places refer to
         for start in (0, 1):  # at the start, or after a word and a comma ("hei, …", "ok, …"): not "de som …"
             if start and (len(tokens) < 2 or "," not in text[tokens[0].end : tokens[1].start]):
                 break
+            for opening in WORKPLACE_OPENINGS:
+                if tuple(words[start : start + len(opening)]) == opening:
+                    end = self._workplace_end(text, tokens, start + len(opening))
+                    if end > start + len(opening):
+                        return tokens[:start] + tokens[end:]
             for opening in INTRODUCTIONS:
                 if tuple(words[start : start + len(opening)]) != opening:
                     continue

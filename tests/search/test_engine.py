@@ -78,6 +78,15 @@ def test_synonyms_and_abbreviations(index: SearchIndex) -> None:
     assert ids(index, "leie sykkel i byen", 1) == ["3.3"]  # renting is sharing: 3.3's "delingsordninger"
 
 
+def test_a_phrase_of_filler_and_one_word_means_only_the_whole_phrase(index: SearchIndex) -> None:
+    """ "komme seg rundt" is getting about, "uten å flytte" is studying where one lives; "seg" and "flytte" on
+    their own are neither, as filler removed from the phrases used to make them."""
+    assert not index.search("seg") and not index.search("flytte")
+    assert "3.1.2" in ids(index, "hvordan skal eldre komme seg rundt på bygda?", 3)
+    assert ids(index, "kan jeg studere uten å flytte hjemmefra?", 1) == ["1.3"]
+    assert ids(index, "grønne skiftet", 1) == ids(index, "det grønne skiftet", 1) == ["2.1.B"]  # filler optional
+
+
 def test_a_measure_beats_its_area_on_its_own_words(index: SearchIndex) -> None:
     assert ids(index, "sykkelanlegg", 1) == ["3.3"]
     assert ids(index, "arbeidsplassvekst", 1) == ["2"]  # only the area's own words say this
@@ -168,6 +177,10 @@ def test_where_the_asker_works_is_not_the_subject(index: SearchIndex) -> None:
     assert index.content_words("Jeg er ny i regionrådet, hva sier avtalen om sykkel?") == ["sykkel"]
     assert index.content_words("Jeg er rådgiver for ordføreren og lurer på noe om reiseliv") == ["reiseliv"]
     assert index.content_words("Jeg er interessert i sykkelveier, hva sier avtalen?") == ["sykkelveier"]
+    # A workplace without a role: "jeg sitter i", "eg jobbar i" … up to a comma or "og", if it only says where.
+    assert index.content_words("Jeg sitter i formannskapet i Marker og lurer på noe om reiseliv") == ["reiseliv"]
+    assert index.content_words("eg jobbar i Skiptvet kommune, kva seier avtalen om tog?") == ["tog"]
+    assert index.content_words("jeg jobber i kommunen med sykkelveier") == ["jobber", "kommunen", "sykkelveier"]
     assert index.content_words("Jeg er lærer i yrkesfag og lurer på om lærlinger") == ["yrkesfag", "lærlinger"]
     assert index.content_words("Jeg er ny i regionrådet") == ["regionrådet"]  # no comma or "og": no workplace
     found = index.evidence("Jeg er rådgiver for ordføreren, hva sier avtalen om reiseliv?")
