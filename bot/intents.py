@@ -182,6 +182,7 @@ AGREEMENT = _topic_keys(
     "egentlig eigentleg nå no nye ny spesielle spesiell samarbeidsavtala"
 )
 WHO = _topic_keys("hvem kven kem kæm hvilke hvilken hvilket kva")
+WHO_PERSON = _topic_keys("hvem kven kem kæm")  # who, not which ("hvilke kommuner …?" asks for a list)
 PARTY = _topic_keys(
     "part parter partene partane partner partnere partnerne partnarane aktører avtaleparter motpart motparten "
     "motparter motpartane"
@@ -249,8 +250,10 @@ def agreement_topic(text: str, content_words: Iterable[str]) -> Topic | None:
         return Topic.PARTIES  # "hvem har inngått avtalen, er det fylket og kommunene?"
     if keys & WHO and keys & COLLABORATES and keys & _keys("med") and rest <= COLLABORATES | WHO | PARTY_NAMES:
         return Topic.PARTIES  # "hvem samarbeider vi med her egentlig?"
-    if keys & WHO and keys & _keys("med") and names_agreement and rest <= PARTY_NAMES | WHO:
+    if keys & WHO_PERSON and keys & _keys("med") and names_agreement and rest <= PARTY_NAMES | WHO:
         return Topic.PARTIES  # "hvem er med i avtalen?"
+    if keys & WHO_PERSON and names_agreement and rest and rest <= PARTY_NAMES:
+        return Topic.PARTIES  # "hvem er samarbeidsorganet for kommunene i denne avtalen?"
     if keys & ROLE and names_agreement and rest & (PARTY | PARTY_NAMES) and rest <= ROLE | PARTY | PARTY_NAMES | WHO:
         return Topic.PARTIES  # "hva er fylkets rolle i avtalen?"
     asks_period = keys & PERIOD or (keys & PERIOD_WITH_TIME and keys & TIME)

@@ -249,7 +249,8 @@ def test_questions_about_the_agreement_itself(assistant: Assistant) -> None:
     parties = "Partene i avtalen er <b>Indre Østfold regionråd (IØR) og Viken fylkeskommune (Viken)</b>"
     for text in ("hvem er partene i avtalen?", "Hvem er partene?", "kven er partane i avtala", "hvilke parter er "
                  "med?", "hvem står bak avtalen", "hvem har inngått avtalen?", "kæm er partane", "hvem er med i "
-                 "avtalen?", "hvem er pratene i avtalen", "hvem er parterne?"):  # fmt: skip
+                 "avtalen?", "hvem er pratene i avtalen", "hvem er parterne?", "hvem er fylkeskommunen i denne "
+                 "avtalen?"):  # fmt: skip
         answer = assistant.answer(text)
         assert answer.reply.html.startswith(parties), text
         assert "partene er likeverdige" in answer.reply.html, text
