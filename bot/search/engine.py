@@ -103,6 +103,7 @@ TURNS = tuple(
 _WHO_IS = {(who, verb) for who in ("hvem", "kven", "kem") for verb in ("er", "e", "blir", "blei", "ble", "var")}
 ROLE_ENDINGS = ("sjef", "sjefen", "leder", "lederen", "leiar", "leiaren", "direktor", "direktoren", "rektor",
                 "rektoren", "ordforer", "ordforar", "ordforeren", "radmann", "radmannen")  # fmt: skip
+MIN_UNCOVERED_START = 4  # a listed word this long starts a compound about it; a shorter one is often no word
 SHORT_WORD = 3  # an unknown word this short is a dialect form or filler ("eg", "bur", "ho"), not a subject
 CONTEXT_IN_TOTAL = 0.25  # a place or a party weighs a quarter of its rarity: it says where, not what ("tog fra Askim")
 HEAD_SHARE = 0.5  # a compound's later part the agreement lacks weighs this much when its first part is found
@@ -260,8 +261,19 @@ class SearchIndex:
             self._undoubled[undouble(key)].add(key)
         self._stop_phrases = {tuple(term_key(word) for word in phrase) for phrase in lexicon.stop_phrases}
         self._uncovered_keys, self._uncovered_phrases = self._add_uncovered(lexicon.uncovered.subjects)
+        self._uncovered_words = {  # listed words long enough to start a compound ("skatt", not "ras")
+            listed for forms in self._uncovered_keys.values() for listed in forms
+            if " " not in listed and len(listed) >= MIN_UNCOVERED_START
+        }  # fmt: skip
         self._context_keys = self._broad_keys(lexicon.uncovered, lexicon.names)
         self._asks_for = set(lexicon.uncovered.asks_for)
+        # A one-word form in any inflection ("åpningstidene"), unless the agreement has the word ("resultat") or it
+        # is a person's role, asked for only as listed ("ordførerne samles" is the regional council's meetings).
+        self._asks_for_keys = {
+            term_key(word)
+            for (word, *more) in self._asks_for
+            if not more and term_key(word) not in self._postings and not word.endswith(ROLE_ENDINGS)
+        }
         self._about_agreement = set(lexicon.uncovered.about_agreement)
         self._name_passages = self._name_texts(lexicon.names)
         texts = [d.source.own for d in self._documents] + [text for text, _ in self._name_passages]
@@ -593,7 +605,21 @@ class SearchIndex:
         if key in self._postings or key in self._synonyms:
             return False
         parts = self._splitter.split(word)[:2]  # "skolehelsetjenesten" → skole + helsetjenesten
-        return len(parts) > 1 and any(self._listed_uncovered(part, term_key(part)) for part in parts)
+        if len(parts) > 1:
+            return any(self._listed_uncovered(part, term_key(part)) for part in parts)
+        return self._starts_uncovered(word.lower())
+
+    def _starts_uncovered(self, word: str) -> bool:
+        """A compound common enough to stay whole for the splitter ("skattesatsen") that starts with a listed word
+        and goes on with a common one (after a linking -s-/-e-): about the listed subject all the same."""
+        for cut in range(MIN_UNCOVERED_START, len(word) - MIN_UNCOVERED_START + 1):
+            if fold(word[:cut]) not in self._uncovered_words:
+                continue
+            rest = word[cut:]
+            for head in (rest, rest[1:] if rest[0] in "se" else ""):
+                if len(head) >= MIN_UNCOVERED_START and self._splitter.frequency(head) >= REAL_WORD_ZIPF:
+                    return True
+        return False
 
     def _listed_uncovered(self, word: str, key: str) -> bool:
         """A word of `uncovered.yaml`: its key, and the same word a letter beyond the key, for the stemmer
@@ -821,7 +847,8 @@ class SearchIndex:
         person = any(  # "hvem er landbrukssjef i kommunen?": the agreement names no one
             len(span) == 3 and span[:2] in _WHO_IS and span[2].endswith(ROLE_ENDINGS) for span in spans
         )
-        return bool(person or spans & self._asks_for) and not spans & self._about_agreement
+        inflected = any(len(span) == 1 and term_key(span[0]) in self._asks_for_keys for span in spans)
+        return bool(person or inflected or spans & self._asks_for) and not spans & self._about_agreement
 
     def asks_about_agreement(self, query: str) -> bool:
         """Whether the question asks what the agreement says ("står det noe om …", "hva sier avtalen …")."""

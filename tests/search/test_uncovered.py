@@ -146,6 +146,11 @@ def test_a_listed_subject_is_that_word_not_every_word_of_its_stem(index: SearchI
     evidence = index.evidence("ledigheten i Askim")
     assert evidence is not None and evidence.uncovered > 0
     assert not index.search("ledigheten i Askim")
+    # A compound common enough to stay whole that starts with a listed word is about that subject.
+    tax = index.evidence("skattesatsen for bedrifter i Indre Østfold")
+    assert tax is not None and tax.uncovered > 0
+    # A listed form inflected asks for the fact; the agreement's own word ("resultat", 2.3.4) does not.
+    assert not index.asks_fact("hva er resultatet av den strategiske dialogen?")
     # A word that is only the key tells nothing apart: "vær" (dialect "være") is not "været" (weather).
     assert term_key("vær") == term_key("været")
     weather = index.evidence("blir været fint i Askim")
@@ -179,6 +184,8 @@ FACT_QUESTIONS = [
     "resultater fra travløpet",
     "pris på parkering ved Askim stasjon",
     "hva ble vedtatt om sykkelveien i mars?",
+    "åpningstidene til næringshagen",  # a listed form inflected
+    "prisene for parkering ved Mysen stasjon",
 ]
 # The same kinds of question asked of the agreement: it answers with what it says.
 ASKED_OF_THE_AGREEMENT = [
