@@ -102,7 +102,8 @@ TURNS = tuple(
 )  # fmt: skip
 _WHO_IS = {(who, verb) for who in ("hvem", "kven", "kem") for verb in ("er", "e", "blir", "blei", "ble", "var")}
 ROLE_ENDINGS = ("sjef", "sjefen", "leder", "lederen", "leiar", "leiaren", "direktor", "direktoren", "rektor",
-                "rektoren", "ordforer", "ordforar", "ordforeren", "radmann", "radmannen")  # fmt: skip
+                "rektoren", "ordforer", "ordforar", "ordforeren", "radmann", "radmannen", "utbygger", "utbyggeren",
+                "byggherre", "byggherren", "arkitekt", "arkitekten", "entreprenor", "entreprenoren")  # fmt: skip
 MIN_UNCOVERED_START = 4  # a listed word this long starts a compound about it; a shorter one is often no word
 SHORT_WORD = 3  # an unknown word this short is a dialect form or filler ("eg", "bur", "ho"), not a subject
 CONTEXT_IN_TOTAL = 0.25  # a place or a party weighs a quarter of its rarity: it says where, not what ("tog fra Askim")
