@@ -495,6 +495,11 @@ class SearchIndex:
                 concepts.append(_Concept(content[position][0], dict(meanings[position])))
                 position += 1
                 continue
+            joined = self._joined(content, position, meanings)
+            if joined is not None:  # "innfarts parkering": a compound typed as two words
+                concepts.append(joined)
+                position += 2
+                continue
             for length in PHRASE_LENGTHS:
                 phrase = tuple(key for _, key in content[position : position + length])
                 if len(phrase) == length and phrase in self._uncovered_phrases:
@@ -520,6 +525,22 @@ class SearchIndex:
         if lead_in > 0 and asked:
             concepts = [c for c, start in zip(concepts, starts, strict=True) if start >= lead_in or c.alternatives]
         return concepts
+
+    def _joined(
+        self, content: list[tuple[str, str]], position: int, meanings: dict[int, dict[str, float]]
+    ) -> _Concept | None:
+        """The word at `position` and the next as one compound, when the first is no word of its own (nothing
+        found, and rare in Norwegian) and the two together mean something ("innfarts parkerng" →
+        innfartsparkering; not "små bedrifter"); else None."""
+        if position + 1 >= len(content) or position + 1 in meanings:
+            return None
+        first, second = content[position][0], content[position + 1][0]
+        if not first.isalpha() or not second.isalpha() or self._splitter.frequency(first.lower()) >= REAL_WORD_ZIPF:
+            return None
+        if self._concept(first).alternatives:
+            return None
+        joined = self._concept(f"{first}{second}".lower())
+        return joined if joined.alternatives and not joined.uncovered else None
 
     @staticmethod
     def _turn(tokens: list[Token], text: str) -> int:

@@ -87,6 +87,12 @@ def test_a_phrase_of_filler_and_one_word_means_only_the_whole_phrase(index: Sear
     assert ids(index, "grønne skiftet", 1) == ids(index, "det grønne skiftet", 1) == ["2.1.B"]  # filler optional
 
 
+def test_a_compound_typed_as_two_words(index: SearchIndex) -> None:
+    """A first half that is no word of its own is joined to the next ("innfarts parkerng", a typo as well)."""
+    assert ids(index, "innfarts parkerng", 1) == ["3.5"]
+    assert ids(index, "innfarts parkering ved stasjonen", 1) == ["3.5"]
+
+
 def test_a_measure_beats_its_area_on_its_own_words(index: SearchIndex) -> None:
     assert ids(index, "sykkelanlegg", 1) == ["3.3"]
     assert ids(index, "arbeidsplassvekst", 1) == ["2"]  # only the area's own words say this
