@@ -211,7 +211,12 @@ PURPOSE = _topic_keys(
 )
 # Of the purpose words, those that ask for the ambition ("Ambisjon for avtalen") before the stated purpose.
 AMBITION = _topic_keys("ambisjon ambisjonen ambisjonane visjon visjonen oppnå oppnås målsetting målsettingen")
-PARTS = _topic_keys("generell generelle spesiell spesielle deler delene del delen består inneholder to")
+PARTS = _topic_keys(
+    "generell generelle spesiell spesielle allmenn allmenne deler delene del delen består inneholder to sammenheng "
+    "sammenhengen forhold forholdet leses sees"
+)
+# What the parties agreed ("hva har kommunene og fylket avtalt?"): a question about the agreement itself.
+AGREED = _topic_keys("avtalt avtalte enige einige")
 WHAT = _topic_keys(
     "hva kva handler handlar om innhold innholdet inneholder inneheld fortell forklar sier seier dekker dekkjer "
     "omfatter omfattar"
@@ -266,10 +271,16 @@ def agreement_topic(text: str, content_words: Iterable[str]) -> Topic | None:
         and (names_agreement or partnership or keys & _keys("formål føremål hensikt"))
     ):
         return Topic.PURPOSE
-    if keys & _keys("generell spesiell") and rest <= PARTS:
+    if keys & _keys("generell spesiell allmenn") and rest <= PARTS:
         return Topic.PARTS
     if names_agreement and not rest - WHAT and (keys & WHAT or keys <= AGREEMENT):
         return Topic.WHAT
-    if keys & AREAS and rest <= AREAS | COUNT | WHO | WHAT and (keys & (WHO | WHAT | COUNT) or names_agreement):
-        return Topic.AREAS
+    if (
+        keys & AREAS
+        and rest <= AREAS | COUNT | WHO | WHAT | COLLABORATES | PARTY_NAMES
+        and (keys & (WHO | WHAT | COUNT) or names_agreement)
+    ):
+        return Topic.AREAS  # "hvilke hovedområder samarbeider vi med fylket om?"
+    if keys & AGREED and rest - AGREED and rest - AGREED <= PARTY_NAMES and keys & (WHO | WHAT):
+        return Topic.WHAT  # "hva har samarbeidsorganet for kommunene og fylket avtalt?"
     return None
