@@ -223,7 +223,11 @@ class Assistant:
         it shows none of its parts, and its measure is a button away."""
         measures = list(dict.fromkeys(milestone.measure_id for milestone in named))
         text = "\n".join(
-            [*self.desk.when_lines(measures, now, named), "", texts.NO_DATE_IN_AGREEMENT.format(ids=", ".join(measures))]
+            [
+                *self.desk.when_lines(measures, now, named),
+                "",
+                texts.NO_DATE_IN_AGREEMENT.format(ids=", ".join(measures)),
+            ]
         )
         rows = tuple((Button(texts.BUTTON_READ_ALL.format(id=id_), callbacks.measure(id_)),) for id_ in measures)
         rows += tuple(

@@ -194,7 +194,9 @@ def test_when_questions_in_every_spelling_name_the_date(assistant: Assistant, tm
         assert fair not in answer.reply.html, text
 
 
-def test_a_question_for_a_date_gets_the_milestone_not_the_agreements_words(assistant: Assistant, tmp_path: Path) -> None:
+def test_a_question_for_a_date_gets_the_milestone_not_the_agreements_words(
+    assistant: Assistant, tmp_path: Path
+) -> None:
     """The agreement holds no dates: "hvilken dato er yrkesmessa i år?" is answered by the milestone alone, and
     the measure is a button away (`ask --json` shows no part of the agreement, as nothing in it answers)."""
     dated, _ = dated_assistant(assistant, tmp_path)

@@ -684,14 +684,14 @@ class SearchIndex:
             return alternatives  # a real word is not a typo: "renovasjon" is not "innovasjon"
         # The word as typed, and its stem: a typo in an inflected form ("digitalisringen") is as far from the
         # agreement's inflection as the ending differs, but one error from its stem (one only: a stem is short).
-        found: dict[str, float] = {}
+        found: dict[str, int] = {}
         for typed, within in ((folded, allowed), (fold(term_key(word)), 1)):
             for surface, distance, _ in process.extract(
                 typed, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=within, limit=8
             ):
-                found[surface] = min(found.get(surface, distance), distance)
-        for surface, distance in found.items():
-            quality = TYPO_BY_DISTANCE[int(distance)] if distance else OWN
+                found[surface] = min(found.get(surface, int(distance)), int(distance))
+        for surface, edits in found.items():
+            quality = TYPO_BY_DISTANCE[edits] if edits else OWN
             for key in self._surface_keys[surface]:
                 for meant, meant_quality in self._alternatives_for_key(key).items():
                     alternatives[meant] = max(alternatives.get(meant, 0.0), quality * meant_quality)
