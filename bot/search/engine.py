@@ -79,6 +79,9 @@ INTRODUCTIONS = tuple(
     )
 )  # fmt: skip
 MAX_ROLE_WORDS = 3
+# Someone else's question passed on ("Sjefen min spør …", "Ordføreren lurer på …"): who asks, up to MAX_ROLE_WORDS
+# words that only say who, then one of these.
+ASKING_VERBS = frozenset({"spor", "spurte", "lurer", "lurte", "lurar", "undrer"})
 # Where the asker works, said without a role ("Jeg sitter i regionrådet og …", "Eg jobbar i kommunen, …"): dropped
 # like a workplace after a role (WORKPLACE_LINKS below).
 WORKPLACE_OPENINGS = tuple(
@@ -563,6 +566,9 @@ class SearchIndex:
         subject the agreement lacks."""
         words = [fold(token.surface) for token in tokens]
         text = normalise(query)  # what the tokens' places refer to
+        for verb in range(1, min(len(tokens), MAX_ROLE_WORDS + 1)):  # "Sjefen min spør …", "Ordføreren lurer på …"
+            if words[verb] in ASKING_VERBS and all(self._says_who_or_where(t.surface) for t in tokens[:verb]):
+                return tokens[verb + 1 :]
         for start in (0, 1):  # at the start, or after a word and a comma ("hei, …", "ok, …"): not "de som …"
             if start and (len(tokens) < 2 or "," not in text[tokens[0].end : tokens[1].start]):
                 break

@@ -183,6 +183,9 @@ def test_where_the_asker_works_is_not_the_subject(index: SearchIndex) -> None:
     assert index.content_words("Jeg er ny i regionrådet, hva sier avtalen om sykkel?") == ["sykkel"]
     assert index.content_words("Jeg er rådgiver for ordføreren og lurer på noe om reiseliv") == ["reiseliv"]
     assert index.content_words("Jeg er interessert i sykkelveier, hva sier avtalen?") == ["sykkelveier"]
+    # Someone else's question passed on: who asks, then "spør"/"lurer"; not a subject that wonders.
+    assert index.content_words("Ordføreren vår spør hvor lenge avtalen varer") == ["varer"]
+    assert index.content_words("Lærlinger lurer på om det blir flere plasser") == ["lærlinger", "plasser"]
     # A workplace without a role: "jeg sitter i", "eg jobbar i" … up to a comma or "og", if it only says where.
     assert index.content_words("Jeg sitter i formannskapet i Marker og lurer på noe om reiseliv") == ["reiseliv"]
     assert index.content_words("eg jobbar i Skiptvet kommune, kva seier avtalen om tog?") == ["tog"]
