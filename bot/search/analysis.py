@@ -81,6 +81,7 @@ def strip_derivation(word: str) -> str | None:
 
 
 _ENDINGS = ("ene", "ane", "er", "ar", "en", "et", "an", "a")  # "-an": dialect plural, "togan"
+ADJECTIVE_BASE = 6  # "-e" of an adjective's plural off a base this long: "konkrete" → "konkret" (not "levere")
 _COMPARISON = ("este", "ere", "est")  # "grønnere", "tryggest": the adjective the agreement uses
 _DOUBLED = "bdfgklmnprst"  # the consonants Norwegian doubles
 _DOUBLE = re.compile(rf"([{_DOUBLED}])\1")
@@ -91,6 +92,8 @@ def base_forms(word: str) -> list[str]:
     "sykl"): fallbacks for a word the agreement does not have as it stands."""
     forms = [word[: -len(ending)] for ending in _ENDINGS if word.endswith(ending) and len(word) - len(ending) >= 2]
     forms += [word[: -len(ending)] for ending in _COMPARISON if word.endswith(ending) and len(word) - len(ending) >= 4]
+    if word.endswith("e") and len(word) - 1 >= ADJECTIVE_BASE:  # Snowball stems "konkret" to "konkr"
+        forms.append(word[:-1])
     # The noun of a verb in -ere/-e: "parkere" → "parkering", "kartlegge" → "kartlegging"
     forms += [word[: -len(ending)] + "ing" for ending in ("er", "e") if word.endswith(ending) and len(word) >= 5]
     derived = strip_derivation(word)

@@ -87,6 +87,12 @@ def test_a_phrase_of_filler_and_one_word_means_only_the_whole_phrase(index: Sear
     assert ids(index, "grønne skiftet", 1) == ids(index, "det grønne skiftet", 1) == ["2.1.B"]  # filler optional
 
 
+def test_an_adjective_in_e_meets_the_agreements_form(index: SearchIndex) -> None:
+    """Snowball stems "konkret" to "konkr" but "konkrete" to "konkret": the plural falls back to the singular."""
+    assert ids(index, "konkrete samarbeid", 1) == ["2.3"]
+    assert ids(index, "hvilke konkrete samarbeid har partene", 1) == ["2.3"]
+
+
 def test_a_compound_typed_as_two_words(index: SearchIndex) -> None:
     """A first half that is no word of its own is joined to the next ("innfarts parkerng", a typo as well)."""
     assert ids(index, "innfarts parkerng", 1) == ["3.5"]
