@@ -89,7 +89,8 @@ def test_a_phrase_of_filler_and_one_word_means_only_the_whole_phrase(index: Sear
 
 def test_an_adjective_in_e_meets_the_agreements_form(index: SearchIndex) -> None:
     """Snowball stems "konkret" to "konkr" but "konkrete" to "konkret": the plural falls back to the singular."""
-    assert ids(index, "konkrete samarbeid", 1) == ["2.3"]
+    found = index.evidence("konkrete")
+    assert found is not None and found.subject_found
     assert ids(index, "hvilke konkrete samarbeid har partene", 1) == ["2.3"]
 
 
