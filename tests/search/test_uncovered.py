@@ -186,11 +186,13 @@ FACT_QUESTIONS = [
     "hva ble vedtatt om sykkelveien i mars?",
     "åpningstidene til næringshagen",  # a listed form inflected
     "prisene for parkering ved Mysen stasjon",
+    "hvor ligger kontoret til etablerertjenesten?",
 ]
 # The same kinds of question asked of the agreement: it answers with what it says.
 ASKED_OF_THE_AGREEMENT = [
     ("sier avtalen noe om hvor mange lærlingeplasser det skal bli?", {"1.8"}),
     ("hvor mange tiltak handler om trafikksikkerhet?", {"3.2", "3.8"}),
+    ("hvor ligger de to skolene avtalen vil styrke?", {"1.4"}),
 ]
 
 
