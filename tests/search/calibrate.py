@@ -44,9 +44,12 @@ FIT_SETS = [
     "questions_calibration15.yaml",
     "questions_calibration16.yaml",
     "questions_calibration17.yaml",
+    "questions_calibration18.yaml",
+    "questions_calibration19.yaml",
+    "questions_calibration20.yaml",
     "questions_extra.yaml",
 ]
-HELD_OUT_SETS = FIT_SETS[:17]  # written separately, each a fair test of a fit on the others
+HELD_OUT_SETS = FIT_SETS[:20]  # written separately, each a fair test of a fit on the others
 WITHOUT = set(sys.argv[sys.argv.index("--without") + 1].split(",")) if "--without" in sys.argv else set()
 OFF_TOPIC_WEIGHT = float(sys.argv[sys.argv.index("--off-weight") + 1]) if "--off-weight" in sys.argv else 2.0
 L2 = 0.01
